@@ -1,0 +1,157 @@
+# edgebox: one entry point.
+#
+#   make                  host build: build/host/bin/edgeboxd and build/host/bin/edgebox
+#   make BOARD=rpi4       static aarch64 edgeboxd in build/rpi4/bin (boards: see board/)
+#   make test             unit + integration tests (BOARD=rpi4 test: the same under qemu-aarch64-static)
+#   make check            test + ASan/UBSan build of the tests + valgrind over edgeboxd --self-test + cppcheck
+#   make run              the appliance on the simulated board, paper mode, generated data (Ctrl-C stops)
+#   make bench            benchmarks, each beside the reference it is compared with
+#   make fuzz             libFuzzer targets for a fixed time each (FUZZ_SECONDS)
+#   make deps             only the dependency builder (Debian packages, libcurl, cJSON)
+#   make clean            remove build/<board> (the downloaded sources stay in build/deps-cache)
+
+BOARD ?= sim
+BOARDS := $(sort $(notdir $(patsubst %/board.mk,%,$(wildcard board/*/board.mk))))
+ifeq ($(wildcard board/$(BOARD)/board.mk),)
+$(error unknown BOARD '$(BOARD)'; known boards: $(BOARDS))
+endif
+include board/$(BOARD)/board.mk
+
+VERSION := $(shell cat VERSION)
+B       := build/$(BOARD_OUT)
+SYSROOT := $(B)/sysroot
+DEPS    := $(SYSROOT)/.stamps/all
+CC      := $(CROSS)gcc
+AR      := $(CROSS)ar
+STRIP   := $(CROSS)strip
+HOST    := $(if $(CROSS),no,yes)
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(BOARD_CFLAGS) $(WARN) -MMD -MP -Ifirmware -I. -I$(SYSROOT)/include \
+             -DEB_VERSION='"$(VERSION)"' -DEB_BOARD='"$(BOARD)"' $(EXTRA_CFLAGS)
+CORE_CFLAGS = -Wconversion -Wsign-conversion
+LDFLAGS  ?=
+LINK_STATIC := $(if $(filter yes,$(BOARD_STATIC)),-static,)
+DEP_LIBS := -L$(SYSROOT)/lib -lcurl -lcjson -lmbedtls -lmbedx509 -lmbedcrypto -lsqlite3 -lgpiod -lpthread -ldl -lm
+HOST_LIBS := -lxgboost
+
+CORE_SRC := $(wildcard firmware/core/*.c)
+HAL_SRC  := $(wildcard hal/*.c)
+APP_SRC  := $(filter-out firmware/app/main.c firmware/app/malloc_override.c,$(wildcard firmware/app/*.c))
+TOOL_SRC := $(filter-out tools/edgebox/main.c,$(wildcard tools/edgebox/*.c))
+obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+
+LIB_CORE := $(B)/lib/libebcore.a
+LIB_HAL  := $(B)/lib/libebhal.a
+LIB_APP  := $(B)/lib/libebapp.a
+LIB_TOOL := $(B)/lib/libebtool.a
+FW_LIBS  := $(LIB_APP) $(LIB_HAL) $(LIB_CORE)
+
+DAEMON := $(B)/bin/edgeboxd
+TOOL   := $(B)/bin/edgebox
+
+# Tests: tests/unit (portable, no malloc override), tests/integration (portable, whole-process arena),
+# tests/host (host only: XGBoost, the host tool). Each file is one binary.
+UNIT_T  := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
+INTEG_T := $(patsubst tests/integration/%.c,$(B)/tests/integration/%,$(wildcard tests/integration/test_*.c))
+HOST_T  := $(patsubst tests/host/%.c,$(B)/tests/host/%,$(wildcard tests/host/test_*.c))
+BENCH_B := $(patsubst tests/bench/%.c,$(B)/bench/%,$(wildcard tests/bench/bench_*.c))
+TEST_SUPPORT := $(filter-out tests/support/main_%.c,$(wildcard tests/support/*.c))
+ALL_TESTS := $(UNIT_T) $(INTEG_T) $(if $(filter yes,$(HOST)),$(HOST_T),)
+
+.PHONY: all deps test check run bench fuzz clean lint asan-test valgrind-selftest help
+.DEFAULT_GOAL := all
+
+all: $(DAEMON) $(if $(filter yes,$(HOST)),$(TOOL),) $(if $(filter yes,$(BOARD_STATIC)),size,)
+
+help:
+	@sed -n '3,12p' Makefile | sed 's/^# *//'
+	@echo "boards: $(BOARDS)"
+
+deps: $(DEPS)
+$(DEPS): tools/deps/build-deps.sh
+	tools/deps/build-deps.sh $(BOARD) $(SYSROOT) $(TRIPLET)
+
+# --- objects and libraries ---------------------------------------------------------------------
+$(B)/obj/firmware/core/%.o: firmware/core/%.c | $(DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) -c $< -o $@
+$(B)/obj/%.o: %.c | $(DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB_CORE): $(call obj,$(CORE_SRC))
+$(LIB_HAL):  $(call obj,$(HAL_SRC))
+$(LIB_APP):  $(call obj,$(APP_SRC))
+$(LIB_TOOL): $(call obj,$(TOOL_SRC))
+$(B)/lib/%.a:
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(DAEMON): $(call obj,firmware/app/main.c firmware/app/malloc_override.c) $(FW_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $(LINK_STATIC) -o $@ $^ $(DEP_LIBS)
+
+$(TOOL): $(call obj,tools/edgebox/main.c) $(LIB_TOOL) $(FW_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(DEP_LIBS) $(HOST_LIBS)
+
+.PHONY: size
+size: $(DAEMON)
+	@$(STRIP) -o $(DAEMON).stripped $(DAEMON)
+	@echo "edgeboxd ($(BOARD)): $$(stat -c %s $(DAEMON).stripped) bytes stripped ($(DAEMON).stripped); $$(file -b $(DAEMON) | cut -d, -f1-2,4)"
+
+# --- tests -------------------------------------------------------------------------------------
+$(B)/tests/unit/%: tests/unit/%.c $(call obj,$(TEST_SUPPORT)) $(FW_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(LINK_STATIC) -o $@ $^ $(DEP_LIBS)
+$(B)/tests/integration/%: tests/integration/%.c $(call obj,firmware/app/malloc_override.c $(TEST_SUPPORT)) $(FW_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(LINK_STATIC) -o $@ $^ $(DEP_LIBS)
+$(B)/tests/host/%: tests/host/%.c $(call obj,$(TEST_SUPPORT)) $(LIB_TOOL) $(FW_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS) $(HOST_LIBS)
+$(B)/bench/%: tests/bench/%.c $(call obj,$(TEST_SUPPORT)) $(LIB_TOOL) $(FW_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS) $(HOST_LIBS)
+
+test: all $(ALL_TESTS)
+	@EB_RUNNER="$(RUNNER)" EB_BUILD=$(B) tests/run-tests.sh $(ALL_TESTS)
+
+# ASan + UBSan build of the portable and host tests in build/host-asan (the integration tests replace
+# malloc themselves, which the sanitizers' own allocator forbids, so they run in the plain build).
+asan-test:
+	$(MAKE) BOARD=sim B=build/host-asan SYSROOT=build/host/sysroot \
+	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  LDFLAGS="-fsanitize=address,undefined" INTEG_T= asan-run
+.PHONY: asan-run
+asan-run: $(UNIT_T) $(HOST_T)
+	@EB_BUILD=build/host-asan ASAN_OPTIONS=detect_leaks=1 tests/run-tests.sh $(UNIT_T) $(HOST_T)
+
+valgrind-selftest: $(DAEMON)
+	valgrind --error-exitcode=99 --errors-for-leak-kinds=definite --leak-check=full -q \
+	  $(DAEMON) --self-test
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance --std=c11 \
+	  --inline-suppr -Ifirmware -I. --suppress=missingIncludeSystem firmware hal
+
+check: test asan-test valgrind-selftest lint
+
+# --- run, bench, fuzz --------------------------------------------------------------------------
+run: all
+	@tools/run-demo.sh $(B)
+
+bench: all $(BENCH_B)
+	@for b in $(BENCH_B); do echo "== $$b"; $$b || exit 1; done
+
+FUZZ_SECONDS ?= 30
+fuzz:
+	@tools/fuzz.sh $(FUZZ_SECONDS)
+
+clean:
+	rm -rf $(B)/obj $(B)/lib $(B)/bin $(B)/tests $(B)/bench
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,10 @@
+#include "app/versions.h"
+#include "tools/edgebox/commands.h"
+
+int cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    eb_versions_print(stdout, "edgebox");
+    return 0;
+}
