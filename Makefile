@@ -28,7 +28,7 @@ HOST    := $(if $(CROSS),no,yes)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(BOARD_CFLAGS) $(WARN) -MMD -MP -Ifirmware -I. -I$(SYSROOT)/include \
+ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(BOARD_CFLAGS) $(WARN) -MMD -MP -Ifirmware -I. -I$(SYSROOT)/include -I$(B)/gen \
              -DEB_VERSION='"$(VERSION)"' -DEB_BOARD='"$(BOARD)"' $(EXTRA_CFLAGS)
 CORE_CFLAGS = -Wconversion -Wsign-conversion
 LDFLAGS  ?=
@@ -40,6 +40,7 @@ CORE_SRC := $(wildcard firmware/core/*.c)
 HAL_SRC  := $(wildcard hal/*.c)
 APP_SRC  := $(filter-out firmware/app/main.c firmware/app/malloc_override.c,$(wildcard firmware/app/*.c))
 TOOL_SRC := $(filter-out tools/edgebox/main.c,$(wildcard tools/edgebox/*.c))
+GEN_CMDS := $(B)/gen/commands.def
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 
 LIB_CORE := $(B)/lib/libebcore.a
@@ -60,6 +61,7 @@ BENCH_B := $(patsubst tests/bench/%.c,$(B)/bench/%,$(wildcard tests/bench/bench_
 TEST_SUPPORT := $(filter-out tests/support/main_%.c,$(wildcard tests/support/*.c))
 ALL_TESTS := $(UNIT_T) $(INTEG_T) $(if $(filter yes,$(HOST)),$(HOST_T),)
 
+.SECONDARY:
 .PHONY: all deps test check run bench fuzz clean lint asan-test valgrind-selftest help
 .DEFAULT_GOAL := all
 
@@ -77,9 +79,18 @@ $(DEPS): tools/deps/build-deps.sh
 $(B)/obj/firmware/core/%.o: firmware/core/%.c | $(DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CORE_CFLAGS) -c $< -o $@
+$(B)/obj/tools/%.o: tools/%.c $(GEN_CMDS) | $(DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 $(B)/obj/%.o: %.c | $(DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The host tool's command table, from the EB_COMMAND(name, "summary") line of each cmd_*.c, sorted.
+$(GEN_CMDS): $(wildcard tools/edgebox/cmd_*.c)
+	@mkdir -p $(@D)
+	@grep -h '^EB_COMMAND(' $^ | sed 's/^EB_COMMAND(/CMD(/' | sort > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 
 $(LIB_CORE): $(call obj,$(CORE_SRC))
 $(LIB_HAL):  $(call obj,$(HAL_SRC))
@@ -110,10 +121,10 @@ $(B)/tests/unit/%: tests/unit/%.c $(call obj,$(TEST_SUPPORT)) $(FW_LIBS)
 $(B)/tests/integration/%: tests/integration/%.c $(call obj,firmware/app/malloc_override.c $(TEST_SUPPORT)) $(FW_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(LINK_STATIC) -o $@ $^ $(DEP_LIBS)
-$(B)/tests/host/%: tests/host/%.c $(call obj,$(TEST_SUPPORT)) $(LIB_TOOL) $(FW_LIBS)
+$(B)/tests/host/%: tests/host/%.c $(GEN_CMDS) $(call obj,$(TEST_SUPPORT)) $(LIB_TOOL) $(FW_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS) $(HOST_LIBS)
-$(B)/bench/%: tests/bench/%.c $(call obj,$(TEST_SUPPORT)) $(LIB_TOOL) $(FW_LIBS)
+$(B)/bench/%: tests/bench/%.c $(GEN_CMDS) $(call obj,$(TEST_SUPPORT)) $(LIB_TOOL) $(FW_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS) $(HOST_LIBS)
 
@@ -130,9 +141,11 @@ asan-test:
 asan-run: $(UNIT_T) $(HOST_T)
 	@EB_BUILD=build/host-asan ASAN_OPTIONS=detect_leaks=1 tests/run-tests.sh $(UNIT_T) $(HOST_T)
 
+# Twice: once on valgrind's allocator (leaks, use-after-free in the libraries), once on the arena
+# itself (somalloc=nouserintercepts leaves our malloc in place, so the allocator's own accesses are checked).
 valgrind-selftest: $(DAEMON)
-	valgrind --error-exitcode=99 --errors-for-leak-kinds=definite --leak-check=full -q \
-	  $(DAEMON) --self-test
+	valgrind --error-exitcode=99 --errors-for-leak-kinds=definite --leak-check=full -q $(DAEMON) --self-test
+	valgrind --error-exitcode=99 --soname-synonyms=somalloc=nouserintercepts -q $(DAEMON) --self-test
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance --std=c11 \

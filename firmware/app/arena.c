@@ -78,17 +78,31 @@ static void bin_remove(eb_arena_t *a, eb_arena_block_t *b)
     }
 }
 
+/* Near exhaustion the one block that fits may sit in the request's own bin, which the rounded search
+ * skips: look through that bin before giving up. */
+static eb_arena_block_t *bin_scan_exact(eb_arena_t *a, size_t need)
+{
+    int fl, sl;
+    mapping(need, &fl, &sl);
+    if (fl >= EB_ARENA_FL)
+        return NULL;
+    for (eb_arena_block_t *b = a->bins[fl][sl]; b; b = b->next_free)
+        if (bsize(b) >= need)
+            return b;
+    return NULL;
+}
+
 static eb_arena_block_t *bin_find(eb_arena_t *a, size_t need)
 {
     int fl, sl;
     mapping_search(need, &fl, &sl);
     if (fl >= EB_ARENA_FL)
-        return NULL;
+        return bin_scan_exact(a, need);
     unsigned sl_map = a->sl_bitmap[fl] & (~0u << sl);
     if (!sl_map) {
         uint64_t fl_map = fl + 1 < 64 ? a->fl_bitmap & (~0ull << (fl + 1)) : 0;
         if (!fl_map)
-            return NULL;
+            return bin_scan_exact(a, need);
         fl = __builtin_ctzll(fl_map);
         sl_map = a->sl_bitmap[fl];
     }

@@ -1,6 +1,8 @@
 #include "app/versions.h"
 #include "tools/edgebox/commands.h"
 
+EB_COMMAND(version, "print the version and the linked libraries' versions")
+
 int cmd_version(int argc, char **argv)
 {
     (void)argc;

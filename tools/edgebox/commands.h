@@ -1,9 +1,15 @@
 #ifndef EB_TOOLS_COMMANDS_H
 #define EB_TOOLS_COMMANDS_H
 
-/* Every command gets its own argv (argv[0] is the command's name) and returns the exit status. */
-#define CMD(name, fn, summary) int fn(int argc, char **argv);
-#include "tools/edgebox/commands.def"
+/* A command is a file tools/edgebox/cmd_<name>.c holding one line
+ *     EB_COMMAND(name, "one-line summary")
+ * and a function `int cmd_<name>(int argc, char **argv)` (argv[0] is the command's name; returns the
+ * exit status). The Makefile collects the EB_COMMAND lines into build/<board>/gen/commands.def, so
+ * adding a command touches no shared file. */
+#define EB_COMMAND(name, summary)
+
+#define CMD(name, summary) int cmd_##name(int argc, char **argv);
+#include "commands.def"
 #undef CMD
 
 #endif

@@ -10,8 +10,8 @@ static const struct {
     int (*fn)(int, char **);
     const char *summary;
 } commands[] = {
-#define CMD(name, fn, summary) {#name, fn, summary},
-#include "tools/edgebox/commands.def"
+#define CMD(name, summary) {#name, cmd_##name, summary},
+#include "commands.def"
 #undef CMD
 };
 
