@@ -53,13 +53,15 @@ DAEMON := $(B)/bin/edgeboxd
 TOOL   := $(B)/bin/edgebox
 
 # Tests: tests/unit (portable, no malloc override), tests/integration (portable, whole-process arena),
-# tests/host (host only: XGBoost, the host tool). Each file is one binary.
+# tests/host (host only: XGBoost, the host tool). Each file is one binary. tests/system/test_*.sh are
+# host-side scripts (the build itself, the daemon as a process) that print the same summary line.
 UNIT_T  := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 INTEG_T := $(patsubst tests/integration/%.c,$(B)/tests/integration/%,$(wildcard tests/integration/test_*.c))
 HOST_T  := $(patsubst tests/host/%.c,$(B)/tests/host/%,$(wildcard tests/host/test_*.c))
 BENCH_B := $(patsubst tests/bench/%.c,$(B)/bench/%,$(wildcard tests/bench/bench_*.c))
 TEST_SUPPORT := $(filter-out tests/support/main_%.c,$(wildcard tests/support/*.c))
-ALL_TESTS := $(UNIT_T) $(INTEG_T) $(if $(filter yes,$(HOST)),$(HOST_T),)
+SYSTEM_T := $(wildcard tests/system/test_*.sh)
+ALL_TESTS := $(UNIT_T) $(INTEG_T) $(if $(filter yes,$(HOST)),$(HOST_T) $(SYSTEM_T),)
 
 .SECONDARY:
 .PHONY: all deps test check run bench fuzz clean lint asan-test valgrind-selftest help

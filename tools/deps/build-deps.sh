@@ -14,8 +14,9 @@
 # exists is skipped, so a second run does nothing.
 set -euo pipefail
 
-CURL_VERSION=7.88.1
-CURL_DEBIAN_VERSION=7.88.1-10+deb12u15
+# Pinned versions (the EB_DEPS_* overrides exist for the build system's own error-path tests).
+CURL_VERSION=${EB_DEPS_CURL_VERSION:-7.88.1}
+CURL_DEBIAN_VERSION=${EB_DEPS_CURL_DEBIAN_VERSION:-7.88.1-10+deb12u15}
 CJSON_VERSION=1.7.15
 CJSON_DEBIAN_VERSION=1.7.15-1+deb12u4
 
@@ -86,7 +87,7 @@ fetch_one() { # fetch_one PACKAGE PINNED_DEBIAN_VERSION
 		# the upstream release stays pinned, Debian's patches come with the revision.
 		say "$pkg=$ver is gone from the archive; trying the current revision of ${ver%%-*}"
 		local cur
-		cur=$(apt-cache "${apt_opts[@]}" showsrc "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | grep "^${ver%%-*}-" | head -n 1)
+		cur=$(apt-cache "${apt_opts[@]}" showsrc "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | grep "^${ver%%-*}-" | head -n 1 || true)
 		[ -n "$cur" ] && (cd "$cache" && apt-get "${apt_opts[@]}" source --download-only "$pkg=$cur" >&2) ||
 			die "download of source package $pkg=$ver failed" "$retry"
 	fi
