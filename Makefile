@@ -26,9 +26,11 @@ AR      := $(CROSS)ar
 STRIP   := $(CROSS)strip
 HOST    := $(if $(CROSS),no,yes)
 
+# -ffp-contract=off: no fused multiply-add behind our back, so x86 hosts and aarch64 boxes compute the
+# same doubles (the backtest and the box must agree bar for bar).
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(BOARD_CFLAGS) $(WARN) -MMD -MP -Ifirmware -I. -I$(SYSROOT)/include -I$(B)/gen \
+ALL_CFLAGS = -std=gnu11 -ffp-contract=off $(CFLAGS) $(BOARD_CFLAGS) $(WARN) -MMD -MP -Ifirmware -I. -I$(SYSROOT)/include -I$(B)/gen \
              -DEB_VERSION='"$(VERSION)"' -DEB_BOARD='"$(BOARD)"' $(EXTRA_CFLAGS)
 CORE_CFLAGS = -Wconversion -Wsign-conversion
 LDFLAGS  ?=
