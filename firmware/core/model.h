@@ -1,0 +1,147 @@
+/* Gradient-boosted tree model: a flat, position-independent blob evaluated in place.
+ *
+ * The blob (layout in docs/model-format.md) is little-endian, versioned, 16-byte aligned sections, no
+ * pointers: trees are ranges of fixed-size 16-byte nodes, children are node indices. eb_model_open()
+ * checks every field and every index in one pass; after it succeeds, evaluation cannot leave the blob
+ * and cannot loop (a child index is always greater than its parent's). Nothing is copied or allocated:
+ * the view points into the caller's bytes, which must stay alive, unchanged and 8-byte aligned.
+ *
+ * Numerics follow the source library exactly: XGBoost blobs (EB_MODEL_F_FLOAT32) round each feature to
+ * float32, compare strictly (x < threshold) and accumulate margins in float32; LightGBM blobs compare in
+ * double with x <= threshold (stored as the next double up, so the test is again x < stored) and
+ * accumulate in double. Missing values are NaN. */
+#ifndef EB_CORE_MODEL_H
+#define EB_CORE_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define EB_MODEL_MAGIC "EBMODEL"      /* 8 bytes with the terminating NUL */
+#define EB_MODEL_VERSION 1u
+#define EB_MODEL_HEADER_SIZE 128u
+#define EB_MODEL_MAX_CLASSES 64u      /* output groups */
+#define EB_MODEL_MAX_FEATURES 65535u
+#define EB_MODEL_MAX_BYTES (64u << 20) /* 64 MiB: larger blobs are refused */
+
+/* Trading model class order (labels -1/0/+1 are mapped to label + 1). */
+#define EB_MODEL_CLASS_SELL 0
+#define EB_MODEL_CLASS_NEUTRAL 1
+#define EB_MODEL_CLASS_BUY 2
+
+typedef enum {
+    EB_MODEL_OBJ_SOFTPROB = 1,   /* XGBoost multi:softprob, LightGBM multiclass: softmax probabilities */
+    EB_MODEL_OBJ_SOFTMAX = 2,    /* XGBoost multi:softmax: the index of the largest margin */
+    EB_MODEL_OBJ_LOGISTIC = 3,   /* XGBoost binary:logistic, LightGBM binary: 1/(1+exp(-s*margin)) */
+    EB_MODEL_OBJ_REGRESSION = 4, /* reg:squarederror, LightGBM regression: the margin itself */
+} eb_model_objective_t;
+
+typedef enum {
+    EB_MODEL_SRC_XGBOOST = 1,
+    EB_MODEL_SRC_LIGHTGBM = 2,
+} eb_model_source_t;
+
+/* Header flags. */
+#define EB_MODEL_F_FLOAT32 1u     /* XGBoost numerics: float32 features and accumulation */
+#define EB_MODEL_F_CALIBRATED 2u  /* the decision section's Platt parameters are applied */
+
+/* One node, 16 bytes. For a split: go to `left` when x < thr, to `left + 1` otherwise; a missing value
+ * goes to the default child. For a leaf, `thr` is the leaf value. For a categorical split `cat_word` /
+ * `cat_nwords` (in place of thr) select a bitset of categories in the blob's category words. */
+typedef struct {
+    union {
+        double thr;
+        struct {
+            uint32_t cat_word;   /* first 32-bit word of the bitset */
+            uint32_t cat_nwords; /* number of words (categories 0 .. 32*n-1) */
+        } cat;
+    } u;
+    uint32_t left;  /* index of the left child in the node array (> this node's index); right = left + 1 */
+    uint32_t meta;  /* bits 0..15 feature index, bits 16..31 EB_MODEL_N_* flags */
+} eb_model_node_t;
+
+#define EB_MODEL_N_FEATURE_MASK 0xFFFFu
+#define EB_MODEL_N_LEAF (1u << 16)
+#define EB_MODEL_N_DEFAULT_LEFT (1u << 17) /* missing goes left (NaN, and zero when N_ZERO_MISSING) */
+#define EB_MODEL_N_CATEGORICAL (1u << 18)
+#define EB_MODEL_N_ZERO_MISSING (1u << 19) /* LightGBM missing type Zero: |x| <= 1e-35 counts as missing */
+#define EB_MODEL_N_CAT_IN_LEFT (1u << 20)  /* LightGBM: categories in the set go left (XGBoost: right) */
+#define EB_MODEL_N_KNOWN_FLAGS 0x1Fu       /* bits 16..20 */
+
+/* A tree: its nodes are [first, next tree's first) (the last tree ends at the node count). */
+typedef struct {
+    uint32_t first;
+    uint32_t group; /* output group (class) this tree adds to */
+} eb_model_tree_t;
+
+/* Decision section: what issue 5's signal needs, travelling inside the blob. */
+typedef struct {
+    double threshold_buy;  /* enter long when p(buy) >= this (and p(buy) > p(sell)); default 0.5 */
+    double threshold_sell; /* enter short when p(sell) >= this (and p(sell) > p(buy)); default 0.5 */
+    double min_confidence; /* max probability below this: no trade; default 0 */
+    int32_t class_sell, class_neutral, class_buy; /* defaults 0, 1, 2 */
+    int calibrated;        /* 1 when Platt parameters are present */
+} eb_model_decision_t;
+
+typedef enum {
+    EB_MODEL_OK = 0,
+    EB_MODEL_E_ARG,        /* NULL pointer or misaligned bytes */
+    EB_MODEL_E_TRUNCATED,  /* shorter than the header or the header's total size */
+    EB_MODEL_E_OVERSIZED,  /* longer than the header's total size or EB_MODEL_MAX_BYTES */
+    EB_MODEL_E_MAGIC,
+    EB_MODEL_E_VERSION,
+    EB_MODEL_E_HEADER,     /* a header field out of range (objective, counts, flags, reserved bytes) */
+    EB_MODEL_E_SECTION,    /* a section offset/size out of order, misaligned or outside the blob */
+    EB_MODEL_E_TREE,       /* tree table: first node / group out of range or not increasing */
+    EB_MODEL_E_NODE,       /* node: feature, child, flags or category range out of range */
+    EB_MODEL_E_VALUE,      /* a non-finite threshold, leaf, base score or decision value */
+} eb_model_status_t;
+
+typedef struct {
+    eb_model_status_t code;
+    char msg[160]; /* names the field, the index and the allowed range */
+} eb_model_error_t;
+
+/* The in-place view. Fields are read-only for users; use the accessors. */
+typedef struct {
+    const uint8_t *bytes;
+    size_t len;
+    const eb_model_tree_t *trees;
+    const eb_model_node_t *nodes;
+    const uint32_t *cat_words;
+    const double *base;   /* per group margin before the first tree */
+    const uint8_t *decision;
+    uint32_t num_trees, num_nodes, num_cat_words, num_features, num_groups, objective, source, flags;
+    double sigmoid;       /* logistic scale (1 for XGBoost) */
+    uint64_t schema_hash;
+} eb_model_t;
+
+/* Validates `len` bytes (8-byte aligned) in one pass and fills *m. On failure *m is zeroed and
+ * err (may be NULL) says what is wrong. */
+int eb_model_open(eb_model_t *m, const void *bytes, size_t len, eb_model_error_t *err);
+
+uint32_t eb_model_num_features(const eb_model_t *m);
+uint32_t eb_model_num_classes(const eb_model_t *m);  /* output groups: 1 for binary and regression */
+uint32_t eb_model_num_outputs(const eb_model_t *m);  /* values eb_model_predict writes */
+uint32_t eb_model_num_trees(const eb_model_t *m);
+eb_model_objective_t eb_model_objective(const eb_model_t *m);
+eb_model_source_t eb_model_source(const eb_model_t *m);
+uint64_t eb_model_schema_hash(const eb_model_t *m);
+const char *eb_model_objective_name(eb_model_objective_t o);
+
+/* Raw margins: eb_model_num_classes() values (base score + sum of the group's leaves). */
+void eb_model_predict_margin(const eb_model_t *m, const double *features, double *margins);
+/* Transformed output: softmax probabilities (num_classes values), the class index (softmax), the
+ * logistic probability or the regression value (1 value). Not calibrated. */
+void eb_model_predict(const eb_model_t *m, const double *features, double *out);
+
+/* Decision section: thresholds, class order, calibration flag. */
+void eb_model_decision(const eb_model_t *m, eb_model_decision_t *d);
+/* Platt parameters of class c (a = 1, b = 0 when uncalibrated or c out of range). */
+void eb_model_platt(const eb_model_t *m, uint32_t c, double *a, double *b);
+/* Calibrated probabilities: q_c = sigmoid(a_c * logit(p_c) + b_c), renormalised to sum 1 when there are
+ * several classes; a copy of probs when the blob is uncalibrated. probs and out may alias. */
+void eb_model_calibrate(const eb_model_t *m, const double *probs, double *out);
+
+const char *eb_model_status_name(eb_model_status_t s);
+
+#endif
