@@ -76,14 +76,45 @@ static eb_labels_status_t check_common(int horizon, double reward)
     return EB_LABELS_OK;
 }
 
+static eb_labels_status_t check_barrier(const eb_barrier_params_t *p)
+{
+    eb_labels_status_t s = check_common(p->horizon, p->reward);
+    return s == EB_LABELS_OK && !positive(p->risk) ? EB_LABELS_BAD_RISK : s;
+}
+
+static double outcome(const eb_bar_t *bars, size_t n, size_t t, int dir, double r, const eb_barrier_params_t *p)
+{
+    size_t at = 0;
+    if (t + 1 >= n || !positive(r))
+        return NAN;
+    switch (walk(bars, n, t, dir, r, p, &at)) {
+    case 1: return p->reward;
+    case -1: return -p->risk;
+    case 0: return dir * (bars[at].close - bars[t + 1].open) / r;
+    default: return NAN;
+    }
+}
+
+eb_labels_status_t eb_labels_barrier_outcomes(const eb_bar_t *bars, size_t n, const double *atr,
+                                              const double *mult, const eb_barrier_params_t *p,
+                                              double *long_r, double *short_r)
+{
+    eb_labels_status_t s = check_barrier(p);
+    if (s != EB_LABELS_OK)
+        return s;
+    for (size_t t = 0; t < n; t++) {
+        long_r[t] = outcome(bars, n, t, +1, mult[t] * atr[t], p);
+        short_r[t] = outcome(bars, n, t, -1, mult[t] * atr[t], p);
+    }
+    return EB_LABELS_OK;
+}
+
 eb_labels_status_t eb_labels_barrier(const eb_bar_t *bars, size_t n, const double *atr, const double *mult,
                                      const eb_barrier_params_t *p, int8_t *label, int32_t *exit_bar)
 {
-    eb_labels_status_t s = check_common(p->horizon, p->reward);
+    eb_labels_status_t s = check_barrier(p);
     if (s != EB_LABELS_OK)
         return s;
-    if (!positive(p->risk))
-        return EB_LABELS_BAD_RISK;
     for (size_t t = 0; t < n; t++) {
         int32_t at;
         label[t] = barrier_one(bars, n, t, mult[t] * atr[t], p, &at);

@@ -50,6 +50,12 @@ const char *eb_labels_status_text(eb_labels_status_t s);
  * the last horizon bar for 0, or -1 for EB_LABEL_NONE). */
 eb_labels_status_t eb_labels_barrier(const eb_bar_t *bars, size_t n, const double *atr, const double *mult,
                                      const eb_barrier_params_t *p, int8_t *label, int32_t *exit_bar);
+/* What the long and the short trade entered at bars[t+1].open would make, in R before costs: +reward for
+ * a win, -risk for a stop, the close-to-entry move of the last horizon bar at expiry, NaN when undecided
+ * (the same cases as EB_LABEL_NONE). Used to tune decision thresholds by expected value. */
+eb_labels_status_t eb_labels_barrier_outcomes(const eb_bar_t *bars, size_t n, const double *atr,
+                                              const double *mult, const eb_barrier_params_t *p,
+                                              double *long_r, double *short_r);
 eb_labels_status_t eb_labels_volscaled(const eb_bar_t *bars, size_t n, const double *sigma,
                                        const eb_volscaled_params_t *p, int8_t *label);
 /* sigma[t] = population standard deviation of ln(close[i]/close[i-1]) over the `window` returns ending at

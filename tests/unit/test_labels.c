@@ -245,6 +245,33 @@ TEST(realized_vol_matches_direct)
     CHECK_NEAR(worst, 0, 1e-12);
 }
 
+/* Outcomes in R: +3 for a win, -1 for a stop, the close move at expiry, NaN when undecided. */
+TEST(barrier_outcomes)
+{
+    reset();
+    add(99, 99.5, 98.5, 99);
+    add(100, 100.9, 99.5, 100.5);
+    add(100.5, 103.0, 100.2, 102.8);
+    double lr[MAXB], sr[MAXB];
+    eb_barrier_params_t p = eb_barrier_params_default();
+    CHECK_EQ_INT(eb_labels_barrier_outcomes(bars, nb, atr, mult, &p, lr, sr), EB_LABELS_OK);
+    CHECK_NEAR(lr[0], 3.0, 0);
+    CHECK_NEAR(sr[0], -1.0, 0);
+    CHECK(isnan(lr[2]) && isnan(sr[2]));
+    reset();
+    add(99, 99.5, 98.5, 99);
+    add(100, 100.5, 99.5, 100.2);
+    add(100.2, 100.8, 99.6, 100.6);  /* expiry after 2 bars: long +0.6R, short -0.6R */
+    p.horizon = 2;
+    CHECK_EQ_INT(eb_labels_barrier_outcomes(bars, nb, atr, mult, &p, lr, sr), EB_LABELS_OK);
+    CHECK_NEAR(lr[0], 0.6, 1e-12);
+    CHECK_NEAR(sr[0], -0.6, 1e-12);
+    p.risk = 0;
+    lr[0] = 7;
+    CHECK_EQ_INT(eb_labels_barrier_outcomes(bars, nb, atr, mult, &p, lr, sr), EB_LABELS_BAD_RISK);
+    CHECK_NEAR(lr[0], 7, 0);
+}
+
 int main(void)
 {
     RUN(long_win);
@@ -259,5 +286,6 @@ int main(void)
     RUN(bad_params_change_nothing);
     RUN(volatility_scaled);
     RUN(realized_vol_matches_direct);
+    RUN(barrier_outcomes);
     return eb_check_report();
 }
