@@ -1,0 +1,92 @@
+/* Board pin files: every board in board/ loads; every malformed file is refused with a message naming
+ * the board, the key and what is allowed. */
+#include "hal/board_pins.h"
+#include "../support/check.h"
+
+TEST(real_boards_load)
+{
+    static const char *boards[] = {"sim", "rpi4", "rpi5", "qemu-virt"};
+    char err[512] = "";
+    for (size_t i = 0; i < sizeof boards / sizeof boards[0]; i++) {
+        eb_board_pins_t p;
+        int rc = eb_board_pins_load("board", boards[i], &p, err, sizeof err);
+        CHECK_MSG(rc == 0, "%s: %s", boards[i], err);
+        CHECK_EQ_STR(p.board, boards[i]);
+        CHECK_EQ_INT(eb_board_pins_is_sim(&p), strcmp(boards[i], "sim") == 0);
+    }
+    eb_board_pins_t p;
+    CHECK_EQ_INT(eb_board_pins_load("board", "rpi5", &p, err, sizeof err), 0);
+    CHECK_EQ_STR(p.chip, "pinctrl-rp1");
+    CHECK_EQ_INT(p.line[EB_LINE_KILLSWITCH], 17);
+    CHECK_EQ_INT(p.line[EB_LINE_LED_ALARM], 24);
+}
+
+TEST(line_names)
+{
+    eb_line_t l;
+    for (int i = 0; i < EB_LINE_COUNT; i++) {
+        CHECK_EQ_INT(eb_line_from_name(eb_line_name((eb_line_t)i), &l), 0);
+        CHECK_EQ_INT(l, i);
+    }
+    CHECK_EQ_STR(eb_line_name(EB_LINE_LED_MODE), "led_mode");
+    CHECK(eb_line_name(EB_LINE_COUNT) == NULL);
+    CHECK_EQ_INT(eb_line_from_name("led_power", &l), -1);
+    CHECK_EQ_INT(eb_line_from_name("", &l), -1);
+}
+
+static void refused(const char *json, const char *expect)
+{
+    eb_board_pins_t p;
+    char err[512] = "";
+    CHECK_MSG(eb_board_pins_parse("testboard", json, &p, err, sizeof err) == -1, "accepted: %s", json);
+    CHECK_MSG(strstr(err, expect) != NULL, "%s: error '%s' lacks '%s'", json, err, expect);
+    CHECK_MSG(strstr(err, "board testboard") != NULL, "error '%s' does not name the board", err);
+}
+
+TEST(bad_files)
+{
+    refused("", "not a JSON object");
+    refused("[1,2]", "not a JSON object");
+    refused("{\"chip\":\"gpiochip0\",\"killswitch\":1,\"led_heartbeat\":2,\"led_mode\":3}",
+            "\"led_alarm\" is missing");
+    refused("{\"killswitch\":1,\"led_heartbeat\":2,\"led_mode\":3,\"led_alarm\":4}", "\"chip\" is missing");
+    refused("{\"chip\":\"\",\"killswitch\":1,\"led_heartbeat\":2,\"led_mode\":3,\"led_alarm\":4}",
+            "\"chip\" is not allowed");
+    refused("{\"chip\":\"../x\",\"killswitch\":1,\"led_heartbeat\":2,\"led_mode\":3,\"led_alarm\":4}",
+            "without '/'");
+    refused("{\"chip\":7,\"killswitch\":1,\"led_heartbeat\":2,\"led_mode\":3,\"led_alarm\":4}",
+            "\"chip\" is not allowed");
+    refused("{\"chip\":\"c\",\"killswitch\":-1,\"led_heartbeat\":2,\"led_mode\":3,\"led_alarm\":4}",
+            "\"killswitch\" = -1 (allowed: a line offset 0..1023)");
+    refused("{\"chip\":\"c\",\"killswitch\":1.5,\"led_heartbeat\":2,\"led_mode\":3,\"led_alarm\":4}",
+            "\"killswitch\" = 1.5");
+    refused("{\"chip\":\"c\",\"killswitch\":\"17\",\"led_heartbeat\":2,\"led_mode\":3,\"led_alarm\":4}",
+            "\"killswitch\" = \"17\"");
+    refused("{\"chip\":\"c\",\"killswitch\":1,\"led_heartbeat\":2,\"led_mode\":3,\"led_alarm\":1024}",
+            "\"led_alarm\" = 1024");
+    refused("{\"chip\":\"c\",\"killswitch\":1,\"led_heartbeat\":2,\"led_mode\":2,\"led_alarm\":4}",
+            "\"led_heartbeat\" and \"led_mode\" both use line 2");
+    refused("{\"chip\":\"c\",\"killswitch\":1,\"led_heartbeat\":2,\"led_mode\":3,\"led_alarm\":4,\"led_x\":5}",
+            "unknown key \"led_x\"");
+}
+
+TEST(missing_and_bad_board)
+{
+    eb_board_pins_t p;
+    char err[512] = "";
+    CHECK_EQ_INT(eb_board_pins_load("board", "nosuchboard", &p, err, sizeof err), -1);
+    CHECK(strstr(err, "board/nosuchboard/pins.json") != NULL);
+    CHECK(strstr(err, "No such file") != NULL);
+    CHECK_EQ_INT(eb_board_pins_load("board", "../board/sim", &p, err, sizeof err), -1);
+    CHECK(strstr(err, "is not allowed") != NULL);
+    CHECK_EQ_INT(eb_board_pins_load("board", "", &p, err, sizeof err), -1);
+}
+
+int main(void)
+{
+    RUN(real_boards_load);
+    RUN(line_names);
+    RUN(bad_files);
+    RUN(missing_and_bad_board);
+    return eb_check_report();
+}
