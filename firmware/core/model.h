@@ -82,6 +82,18 @@ typedef struct {
     int calibrated;        /* 1 when Platt parameters are present */
 } eb_model_decision_t;
 
+/* Header byte offsets (all fields little-endian; docs/model-format.md). */
+enum {
+    EB_MH_VERSION = 8, EB_MH_HEADER_SIZE = 12, EB_MH_TOTAL = 16, EB_MH_OBJECTIVE = 20, EB_MH_SOURCE = 24,
+    EB_MH_FLAGS = 28, EB_MH_FEATURES = 32, EB_MH_GROUPS = 36, EB_MH_TREES = 40, EB_MH_NODES = 44,
+    EB_MH_CAT_WORDS = 48, EB_MH_RESERVED0 = 52, EB_MH_SCHEMA = 56, EB_MH_SIGMOID = 64, EB_MH_OFF_BASE = 72,
+    EB_MH_OFF_TREES = 76, EB_MH_OFF_NODES = 80, EB_MH_OFF_CATS = 84, EB_MH_OFF_DECISION = 88,
+    EB_MH_DECISION_SIZE = 92, EB_MH_RESERVED = 96
+};
+/* Decision section: f64 buy, sell, min_confidence; i32 class sell, neutral, buy; u32 calibrated;
+ * u32 groups; u32 0; then per group f64 a, f64 b. */
+uint32_t eb_model_decision_size(uint32_t groups);
+
 typedef enum {
     EB_MODEL_OK = 0,
     EB_MODEL_E_ARG,        /* NULL pointer or misaligned bytes */

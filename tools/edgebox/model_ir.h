@@ -1,0 +1,52 @@
+/* The importers' common form: trees as the source library numbers them, with each split already in the
+ * blob's rule (go left when x < value; flags as in core/model.h). model_build.c turns it into a blob. */
+#ifndef EB_TOOLS_MODEL_IR_H
+#define EB_TOOLS_MODEL_IR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tools/edgebox/model_compile.h"
+
+typedef struct {
+    int32_t left, right; /* source node indices; -1 for a leaf */
+    uint32_t feature;
+    uint32_t flags;      /* EB_MODEL_N_DEFAULT_LEFT | _CATEGORICAL | _ZERO_MISSING | _CAT_IN_LEFT */
+    double value;        /* threshold (x < value goes left) or leaf value */
+    uint32_t cat_word, cat_nwords; /* categorical: bitset in ir->cats */
+} eb_ir_node_t;
+
+typedef struct {
+    uint32_t group, first, count; /* nodes [first, first + count) of ir->nodes; root = first */
+} eb_ir_tree_t;
+
+typedef struct {
+    uint32_t objective, source, flags, num_features, num_groups;
+    double sigmoid;
+    double base[EB_MODEL_MAX_CLASSES];
+    eb_ir_node_t *nodes;
+    size_t num_nodes, cap_nodes;
+    eb_ir_tree_t *trees;
+    size_t num_trees, cap_trees;
+    uint32_t *cats;
+    size_t num_cats, cap_cats;
+} eb_ir_t;
+
+void eb_ir_init(eb_ir_t *ir);
+void eb_ir_free(eb_ir_t *ir);
+/* Appends a tree of n nodes (zeroed, left/right -1) and returns a pointer to them, or NULL (no memory). */
+eb_ir_node_t *eb_ir_add_tree(eb_ir_t *ir, uint32_t group, uint32_t n);
+/* Appends n zeroed category words; returns the index of the first, or -1. */
+long eb_ir_add_cats(eb_ir_t *ir, uint32_t n);
+/* Lays the trees out breadth-first (children adjacent, after the parent), writes the blob and checks it
+ * with eb_model_open. */
+int eb_ir_build(const eb_ir_t *ir, const eb_compile_opts_t *o, uint8_t **out, size_t *out_len, char *err,
+                size_t errcap);
+
+/* XGBoost's split rule on float32 (x rounded to float, then x < t) as a rule on the unrounded double:
+ * the double d such that (double)x < d exactly when (float)x < t. */
+double eb_ir_xgb_threshold(float t);
+/* LightGBM's x <= t on doubles as x < d. */
+double eb_ir_lgb_threshold(double t);
+
+#endif
