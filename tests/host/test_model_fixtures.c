@@ -175,31 +175,38 @@ static double compare(const eb_model_t *m, const rows_t *r, const double *margin
     return worst;
 }
 
-static void xgb3_set(const char *name, uint32_t want_obj)
+/* One JSON-described set: model, input rows under rows_key, expected margins / outputs. */
+static void json_set(const char *model, const char *input, const char *expected, const char *rows_key,
+                     const char *margin_key, const char *prob_key, double tol, uint32_t want_obj)
 {
-    char p[256];
     uint8_t *blob = NULL;
-    size_t blen, len;
+    size_t blen, len, nm = 0, np = 0;
     eb_model_t m;
-    snprintf(p, sizeof p, FX "egordm-boosters/xgboost-3.1.1/%s.model.json", name);
-    if (compile_shared(p, &blob, &blen, &m)) {
+    if (compile_shared(model, &blob, &blen, &m)) {
         free(blob);
         return;
     }
     CHECK_EQ_INT(eb_model_objective(&m), want_obj);
-    snprintf(p, sizeof p, FX "egordm-boosters/xgboost-3.1.1/%s.input.json", name);
-    char *in = read_shared(p, &len);
-    snprintf(p, sizeof p, FX "egordm-boosters/xgboost-3.1.1/%s.expected.json", name);
-    char *ex = read_shared(p, &len);
+    char *in = read_shared(input, &len), *ex = read_shared(expected, &len);
     cJSON *ji = cJSON_Parse(in), *je = cJSON_Parse(ex);
     rows_t r = {0};
-    CHECK(json_rows(cJSON_GetObjectItem(ji, "features"), eb_model_num_features(&m), &r) == 0);
-    size_t nm, np;
-    double *mg = json_numbers(cJSON_GetObjectItem(je, "predictions"), &nm);
-    double *pr = json_numbers(cJSON_GetObjectItem(je, "predictions_transformed"), &np);
-    compare(&m, &r, mg, nm, pr, np, 2e-6, name);
+    CHECK(json_rows(cJSON_GetObjectItem(ji, rows_key), eb_model_num_features(&m), &r) == 0);
+    double *mg = json_numbers(cJSON_GetObjectItem(je, margin_key), &nm);
+    const cJSON *jp = cJSON_GetObjectItem(je, prob_key);
+    double *pr = jp ? json_numbers(jp, &np) : NULL;
+    compare(&m, &r, mg, nm, pr, np, tol, strrchr(model, '/') + 1);
     free(mg), free(pr), free(r.x), free(in), free(ex), free(blob);
     cJSON_Delete(ji), cJSON_Delete(je);
+}
+
+static void xgb3_set(const char *name, uint32_t want_obj)
+{
+    char a[3][256];
+    const char *d = FX "egordm-boosters/xgboost-3.1.1/";
+    snprintf(a[0], sizeof a[0], "%s%s.model.json", d, name);
+    snprintf(a[1], sizeof a[1], "%s%s.input.json", d, name);
+    snprintf(a[2], sizeof a[2], "%s%s.expected.json", d, name);
+    json_set(a[0], a[1], a[2], "features", "predictions", "predictions_transformed", 2e-6, want_obj);
 }
 
 TEST(xgboost_3_1_1)
@@ -218,30 +225,12 @@ TEST(xgboost_3_1_1)
 
 static void lgb4_set(const char *name, uint32_t want_obj)
 {
-    char p[256];
-    uint8_t *blob = NULL;
-    size_t blen, len;
-    eb_model_t m;
-    snprintf(p, sizeof p, FX "egordm-boosters/lightgbm-v4/%s/model.txt", name);
-    if (compile_shared(p, &blob, &blen, &m)) {
-        free(blob);
-        return;
-    }
-    CHECK_EQ_INT(eb_model_objective(&m), want_obj);
-    snprintf(p, sizeof p, FX "egordm-boosters/lightgbm-v4/%s/input.json", name);
-    char *in = read_shared(p, &len);
-    snprintf(p, sizeof p, FX "egordm-boosters/lightgbm-v4/%s/expected.json", name);
-    char *ex = read_shared(p, &len);
-    cJSON *ji = cJSON_Parse(in), *je = cJSON_Parse(ex);
-    rows_t r = {0};
-    CHECK(json_rows(cJSON_GetObjectItem(ji, "data"), eb_model_num_features(&m), &r) == 0);
-    size_t nm = 0, np = 0;
-    double *mg = json_numbers(cJSON_GetObjectItem(je, "raw"), &nm);
-    const cJSON *jp = cJSON_GetObjectItem(je, "proba");
-    double *pr = jp ? json_numbers(jp, &np) : NULL;
-    compare(&m, &r, mg, nm, pr, np, 1e-6, name);
-    free(mg), free(pr), free(r.x), free(in), free(ex), free(blob);
-    cJSON_Delete(ji), cJSON_Delete(je);
+    char a[3][256];
+    const char *d = FX "egordm-boosters/lightgbm-v4/";
+    snprintf(a[0], sizeof a[0], "%s%s/model.txt", d, name);
+    snprintf(a[1], sizeof a[1], "%s%s/input.json", d, name);
+    snprintf(a[2], sizeof a[2], "%s%s/expected.json", d, name);
+    json_set(a[0], a[1], a[2], "data", "raw", "proba", 1e-6, want_obj);
 }
 
 TEST(lightgbm_v4)

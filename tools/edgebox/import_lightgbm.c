@@ -4,23 +4,11 @@
  * child; 2 NaN: NaN takes the default child). Categorical: NaN and negatives go right, a category in
  * the bitset goes left. Tree i adds to class i % num_tree_per_iteration; margins accumulate in double. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tools/edgebox/model_ir.h"
-
-static int errf(char *err, size_t cap, const char *fmt, ...)
-{
-    if (err && cap) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, cap, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* One "key=value" line of the current block; returns the value (not NUL-terminated: ends at *end). */
 static const char *find_key(const char *blk, const char *blk_end, const char *key, const char **end)
@@ -87,7 +75,7 @@ static int parse_objective(eb_ir_t *ir, const char *s, const char *e, char *err,
 {
     const char *end, *p = find_key(s, e, "objective", &end);
     if (!p)
-        return errf(err, cap, "LightGBM header: objective line missing");
+        return eb_errf(err, cap, "LightGBM header: objective line missing");
     size_t l = (size_t)(end - p);
     const char *sp = memchr(p, ' ', l);
     size_t nl = sp ? (size_t)(sp - p) : l;
@@ -104,13 +92,13 @@ static int parse_objective(eb_ir_t *ir, const char *s, const char *e, char *err,
         if (sg)
             ir->sigmoid = strtod(sg, NULL);
         if (!(ir->sigmoid > 0) || !isfinite(ir->sigmoid))
-            return errf(err, cap, "objective binary: sigmoid scale not a positive number");
+            return eb_errf(err, cap, "objective binary: sigmoid scale not a positive number");
     } else if ((nl == 10 && !memcmp(p, "regression", 10)) || (nl == 13 && !memcmp(p, "regression_l1", 13)) ||
                (nl == 5 && !memcmp(p, "huber", 5)) || (nl == 4 && !memcmp(p, "fair", 4)) ||
                (nl == 8 && !memcmp(p, "quantile", 8))) {
         ir->objective = EB_MODEL_OBJ_REGRESSION;
     } else {
-        return errf(err, cap, "objective \"%.*s\" not supported (multiclass, binary, regression)", (int)nl, p);
+        return eb_errf(err, cap, "objective \"%.*s\" not supported (multiclass, binary, regression)", (int)nl, p);
     }
     return 0;
 }
@@ -119,15 +107,15 @@ static int parse_header(eb_ir_t *ir, const char *s, const char *e, long *per_ite
 {
     long nc, maxf;
     if (header_int(s, e, "num_class", &nc) || nc < 1 || nc > EB_MODEL_MAX_CLASSES)
-        return errf(err, cap, "LightGBM header: num_class missing or outside 1..%u", EB_MODEL_MAX_CLASSES);
+        return eb_errf(err, cap, "LightGBM header: num_class missing or outside 1..%u", EB_MODEL_MAX_CLASSES);
     if (header_int(s, e, "num_tree_per_iteration", per_iter) || *per_iter != nc)
-        return errf(err, cap, "LightGBM header: num_tree_per_iteration missing or != num_class %ld", nc);
+        return eb_errf(err, cap, "LightGBM header: num_tree_per_iteration missing or != num_class %ld", nc);
     if (header_int(s, e, "max_feature_idx", &maxf) || maxf + 1 > EB_MODEL_MAX_FEATURES)
-        return errf(err, cap, "LightGBM header: max_feature_idx missing or above %u", EB_MODEL_MAX_FEATURES - 1);
+        return eb_errf(err, cap, "LightGBM header: max_feature_idx missing or above %u", EB_MODEL_MAX_FEATURES - 1);
     if (parse_objective(ir, s, e, err, cap))
         return -1;
     if ((ir->objective == EB_MODEL_OBJ_SOFTPROB) != (nc >= 2))
-        return errf(err, cap, "objective does not fit num_class %ld", nc);
+        return eb_errf(err, cap, "objective does not fit num_class %ld", nc);
     ir->num_groups = (uint32_t)nc;
     ir->num_features = (uint32_t)maxf + 1u;
     ir->source = EB_MODEL_SRC_LIGHTGBM;
@@ -143,13 +131,13 @@ static int lgb_split(eb_ir_t *ir, eb_ir_node_t *nd, double *const a[F_COUNT], lo
 {
     double f = a[F_SPLIT][i], dt = a[F_DT][i], c[2] = {a[F_LEFT][i], a[F_RIGHT][i]};
     if (f < 0 || f >= ir->num_features || f != floor(f))
-        return errf(err, cap, "Tree=%zu split %ld: feature %g outside 0..%u", t, i, f, ir->num_features - 1);
+        return eb_errf(err, cap, "Tree=%zu split %ld: feature %g outside 0..%u", t, i, f, ir->num_features - 1);
     if (dt < 0 || dt > 255 || dt != floor(dt) || ((unsigned)dt >> 2 & 3u) == 3u)
-        return errf(err, cap, "Tree=%zu split %ld: decision_type %g invalid", t, i, dt);
+        return eb_errf(err, cap, "Tree=%zu split %ld: decision_type %g invalid", t, i, dt);
     int32_t idx[2];
     for (int j = 0; j < 2; j++) {
         if (c[j] != floor(c[j]) || c[j] >= L - 1 || c[j] < -L)
-            return errf(err, cap, "Tree=%zu split %ld: child %g outside -%ld..%ld", t, i, c[j], L, L - 2);
+            return eb_errf(err, cap, "Tree=%zu split %ld: child %g outside -%ld..%ld", t, i, c[j], L, L - 2);
         idx[j] = c[j] >= 0 ? (int32_t)c[j] : (int32_t)(L - 1 + (long)(-c[j] - 1));
     }
     unsigned d = (unsigned)dt, miss = d >> 2 & 3u;
@@ -159,14 +147,14 @@ static int lgb_split(eb_ir_t *ir, eb_ir_node_t *nd, double *const a[F_COUNT], lo
     double thr = a[F_THR][i];
     if (d & 1u) {
         if (thr < 0 || thr + 1 >= (double)ncb || thr != floor(thr))
-            return errf(err, cap, "Tree=%zu split %ld: category set %g outside cat_boundaries", t, i, thr);
+            return eb_errf(err, cap, "Tree=%zu split %ld: category set %g outside cat_boundaries", t, i, thr);
         long k = (long)thr;
         double w0 = cb[k], w1 = cb[k + 1];
         if (w0 < 0 || w1 <= w0 || w1 > (double)nct)
-            return errf(err, cap, "Tree=%zu: cat_boundaries %g..%g outside cat_threshold", t, w0, w1);
+            return eb_errf(err, cap, "Tree=%zu: cat_boundaries %g..%g outside cat_threshold", t, w0, w1);
         long at = eb_ir_add_cats(ir, (uint32_t)(w1 - w0));
         if (at < 0)
-            return errf(err, cap, "out of memory");
+            return eb_errf(err, cap, "out of memory");
         for (long w = (long)w0; w < (long)w1; w++)
             ir->cats[at + w - (long)w0] = (uint32_t)ct[w];
         nd->cat_word = (uint32_t)at;
@@ -188,7 +176,7 @@ static int lgb_tree(eb_ir_t *ir, const char *s, const char *e, uint32_t group, s
                                               "left_child",    "right_child", "leaf_value"};
     long L, ncat = 0;
     if (header_int(s, e, "num_leaves", &L) || L < 1 || L > 1000000)
-        return errf(err, cap, "Tree=%zu: num_leaves missing or invalid", t);
+        return eb_errf(err, cap, "Tree=%zu: num_leaves missing or invalid", t);
     header_int(s, e, "num_cat", &ncat);
     double *a[F_COUNT] = {0}, *cb = NULL, *ct = NULL;
     long ncb = 0, nct = 0;
@@ -199,7 +187,7 @@ static int lgb_tree(eb_ir_t *ir, const char *s, const char *e, uint32_t group, s
             continue;
         a[k] = malloc((size_t)want * sizeof(double));
         if (!a[k] || parse_nums(s, e, keys[k], a[k], want) != want)
-            rc = errf(err, cap, "Tree=%zu: %s missing or not %ld numbers", t, keys[k], want);
+            rc = eb_errf(err, cap, "Tree=%zu: %s missing or not %ld numbers", t, keys[k], want);
     }
     if (!rc && ncat > 0) {
         ncb = parse_nums(s, e, "cat_boundaries", NULL, 0);
@@ -208,16 +196,16 @@ static int lgb_tree(eb_ir_t *ir, const char *s, const char *e, uint32_t group, s
         ct = nct > 0 ? malloc((size_t)nct * sizeof *ct) : NULL;
         if (!cb || !ct || parse_nums(s, e, "cat_boundaries", cb, ncb) != ncb ||
             parse_nums(s, e, "cat_threshold", ct, nct) != nct)
-            rc = errf(err, cap, "Tree=%zu: cat_boundaries/cat_threshold missing or malformed", t);
+            rc = eb_errf(err, cap, "Tree=%zu: cat_boundaries/cat_threshold missing or malformed", t);
     }
     eb_ir_node_t *nodes = rc ? NULL : eb_ir_add_tree(ir, group, (uint32_t)(2 * L - 1));
     if (!rc && !nodes)
-        rc = errf(err, cap, "out of memory");
+        rc = eb_errf(err, cap, "out of memory");
     for (long i = 0; !rc && i < L - 1; i++)
         rc = lgb_split(ir, &nodes[i], a, i, L, cb, ncb, ct, nct, t, err, cap);
     for (long k = 0; !rc && k < L; k++) {
         if (!isfinite(a[F_LEAF][k]))
-            rc = errf(err, cap, "Tree=%zu: leaf %ld value not finite", t, k);
+            rc = eb_errf(err, cap, "Tree=%zu: leaf %ld value not finite", t, k);
         else
             nodes[L - 1 + k].value = a[F_LEAF][k];
     }
@@ -234,7 +222,7 @@ int eb_compile_lightgbm_text(const char *text, size_t len, const eb_compile_opts
 {
     const char *end = text + len;
     if (len < 5 || memcmp(text, "tree", 4) != 0)
-        return errf(err, cap, "not a LightGBM text model (first line is not \"tree\")");
+        return eb_errf(err, cap, "not a LightGBM text model (first line is not \"tree\")");
     eb_ir_t ir;
     eb_ir_init(&ir);
     long per_iter = 1;
@@ -246,7 +234,7 @@ int eb_compile_lightgbm_text(const char *text, size_t len, const eb_compile_opts
         }
     int rc = parse_header(&ir, text, first ? first : end, &per_iter, err, cap);
     if (!rc && !first)
-        rc = errf(err, cap, "LightGBM model has no Tree= blocks");
+        rc = eb_errf(err, cap, "LightGBM model has no Tree= blocks");
     size_t t = 0;
     for (const char *p = first; !rc && p;) {
         const char *nx = NULL;
@@ -263,7 +251,7 @@ int eb_compile_lightgbm_text(const char *text, size_t len, const eb_compile_opts
         p = nx && !memcmp(nx, "Tree=", 5) ? nx : NULL;
     }
     if (!rc && t % (size_t)per_iter)
-        rc = errf(err, cap, "%zu trees is not a multiple of %ld classes", t, per_iter);
+        rc = eb_errf(err, cap, "%zu trees is not a multiple of %ld classes", t, per_iter);
     if (!rc)
         rc = eb_ir_build(&ir, o, out, out_len, err, cap);
     eb_ir_free(&ir);

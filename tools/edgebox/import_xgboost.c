@@ -4,23 +4,11 @@
  * default child, categorical: a category in the node's set goes right; margins accumulate in float32. */
 #include <cjson/cJSON.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tools/edgebox/model_ir.h"
-
-static int errf(char *err, size_t cap, const char *fmt, ...)
-{
-    if (err && cap) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, cap, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 static const cJSON *path(const cJSON *o, const char *a, const char *b, const char *c)
 {
@@ -55,7 +43,7 @@ static int parse_objective(eb_ir_t *ir, const char *name, char *err, size_t cap)
     else if (!strcmp(name, "reg:squarederror") || !strcmp(name, "reg:linear"))
         ir->objective = EB_MODEL_OBJ_REGRESSION;
     else
-        return errf(err, cap, "learner.objective.name \"%s\" not supported (multi:softprob, multi:softmax, "
+        return eb_errf(err, cap, "learner.objective.name \"%s\" not supported (multi:softprob, multi:softmax, "
                               "binary:logistic, reg:squarederror)", name);
     return 0;
 }
@@ -65,7 +53,7 @@ static int parse_objective(eb_ir_t *ir, const char *name, char *err, size_t cap)
 static int parse_base_score(eb_ir_t *ir, const cJSON *v, char *err, size_t cap)
 {
     if (!cJSON_IsString(v))
-        return errf(err, cap, "learner_model_param.base_score missing or not a string");
+        return eb_errf(err, cap, "learner_model_param.base_score missing or not a string");
     const char *s = v->valuestring;
     double vals[EB_MODEL_MAX_CLASSES];
     uint32_t n = 0;
@@ -74,30 +62,30 @@ static int parse_base_score(eb_ir_t *ir, const cJSON *v, char *err, size_t cap)
     for (;;) {
         char *end;
         if (n == EB_MODEL_MAX_CLASSES)
-            return errf(err, cap, "base_score has more than %u values", EB_MODEL_MAX_CLASSES);
+            return eb_errf(err, cap, "base_score has more than %u values", EB_MODEL_MAX_CLASSES);
         vals[n++] = strtod(s, &end);
         if (end == s)
-            return errf(err, cap, "base_score \"%s\" is not a number or a bracketed list", v->valuestring);
+            return eb_errf(err, cap, "base_score \"%s\" is not a number or a bracketed list", v->valuestring);
         s = end;
         if (bracket && *s == ',') {
             s++;
             continue;
         }
         if ((bracket && strcmp(s, "]") != 0) || (!bracket && *s))
-            return errf(err, cap, "base_score \"%s\": unexpected text \"%s\"", v->valuestring, s);
+            return eb_errf(err, cap, "base_score \"%s\": unexpected text \"%s\"", v->valuestring, s);
         break;
     }
     if (n != 1 && n != ir->num_groups)
-        return errf(err, cap, "base_score has %u values for %u classes", n, ir->num_groups);
+        return eb_errf(err, cap, "base_score has %u values for %u classes", n, ir->num_groups);
     for (uint32_t g = 0; g < ir->num_groups; g++) {
         double b = vals[n == 1 ? 0 : g];
         if (ir->objective == EB_MODEL_OBJ_LOGISTIC) {
             if (!(b > 0 && b < 1))
-                return errf(err, cap, "base_score %g outside (0, 1) for binary:logistic", b);
+                return eb_errf(err, cap, "base_score %g outside (0, 1) for binary:logistic", b);
             b = -log(1.0 / b - 1.0);
         }
         if (!isfinite(b))
-            return errf(err, cap, "base_score is not finite");
+            return eb_errf(err, cap, "base_score is not finite");
         ir->base[g] = (double)(float)b; /* XGBoost keeps it as a float */
     }
     return 0;
@@ -143,26 +131,26 @@ static int tree_categories(eb_ir_t *ir, const tree_arrays_t *a, eb_ir_node_t *no
 {
     int k_n = a->n[A_CNODE];
     if (a->n[A_CSEG] != k_n || a->n[A_CSIZE] != k_n)
-        return errf(err, cap, "tree %zu: categories_nodes/segments/sizes differ in length", t);
+        return eb_errf(err, cap, "tree %zu: categories_nodes/segments/sizes differ in length", t);
     for (int k = 0; k < k_n; k++) {
         double node = a->v[A_CNODE][k], seg = a->v[A_CSEG][k], size = a->v[A_CSIZE][k];
         if (!int_ok(node) || !int_ok(seg) || !int_ok(size) || node < 0 || node >= n || seg < 0 || size < 1 ||
             seg + size > a->n[A_CATS])
-            return errf(err, cap, "tree %zu: categories entry %d out of range", t, k);
+            return eb_errf(err, cap, "tree %zu: categories entry %d out of range", t, k);
         int nd = (int)node, s0 = (int)seg, s1 = (int)(seg + size);
         if (!(nodes[nd].flags & EB_MODEL_N_CATEGORICAL))
-            return errf(err, cap, "tree %zu: categories for node %d, which is not a categorical split", t, nd);
+            return eb_errf(err, cap, "tree %zu: categories for node %d, which is not a categorical split", t, nd);
         double maxc = -1;
         for (int j = s0; j < s1; j++) {
             double c = a->v[A_CATS][j];
             if (!int_ok(c) || c < 0 || c >= 16777216.0)
-                return errf(err, cap, "tree %zu node %d: category %g outside 0..2^24-1", t, nd, c);
+                return eb_errf(err, cap, "tree %zu node %d: category %g outside 0..2^24-1", t, nd, c);
             maxc = c > maxc ? c : maxc;
         }
         uint32_t words = (uint32_t)maxc / 32u + 1u;
         long at = eb_ir_add_cats(ir, words);
         if (at < 0)
-            return errf(err, cap, "out of memory");
+            return eb_errf(err, cap, "out of memory");
         for (int j = s0; j < s1; j++) {
             uint32_t c = (uint32_t)a->v[A_CATS][j];
             ir->cats[(size_t)at + c / 32u] |= 1u << (c % 32u);
@@ -172,7 +160,7 @@ static int tree_categories(eb_ir_t *ir, const tree_arrays_t *a, eb_ir_node_t *no
     }
     for (int i = 0; i < n; i++)
         if ((nodes[i].flags & EB_MODEL_N_CATEGORICAL) && nodes[i].cat_nwords == 0)
-            return errf(err, cap, "tree %zu node %d: categorical split without categories", t, i);
+            return eb_errf(err, cap, "tree %zu node %d: categorical split without categories", t, i);
     return 0;
 }
 
@@ -183,16 +171,16 @@ static int import_node(eb_ir_node_t *nd, const tree_arrays_t *a, int i, size_t t
     double f = a->v[A_FEAT] ? a->v[A_FEAT][i] : NAN;
     double d = a->v[A_DEFLEFT] ? a->v[A_DEFLEFT][i] : 0, type = a->v[A_TYPE] ? a->v[A_TYPE][i] : 0;
     if (!int_ok(l) || !int_ok(r) || (isnan(cond) && !(l != -1 && type == 1)))
-        return errf(err, cap, "tree %zu node %d: children or split condition not numbers (NaN only on "
+        return eb_errf(err, cap, "tree %zu node %d: children or split condition not numbers (NaN only on "
                               "categorical splits)", t, i);
     if (l == -1) {
         nd->value = (double)(float)cond; /* leaf values are float32 */
         return 0;
     }
     if (!int_ok(f) || f < 0 || f >= nf)
-        return errf(err, cap, "tree %zu node %d: split feature %g outside 0..%u", t, i, f, nf - 1);
+        return eb_errf(err, cap, "tree %zu node %d: split feature %g outside 0..%u", t, i, f, nf - 1);
     if (l < 0 || r < 0 || (type != 0 && type != 1) || (d != 0 && d != 1))
-        return errf(err, cap, "tree %zu node %d: children %g,%g, split_type %g or default_left %g invalid", t, i,
+        return eb_errf(err, cap, "tree %zu node %d: children %g,%g, split_type %g or default_left %g invalid", t, i,
                     l, r, type, d);
     nd->left = (int32_t)l;
     nd->right = (int32_t)r;
@@ -208,10 +196,10 @@ static int import_tree_arrays(eb_ir_t *ir, const tree_arrays_t *a, uint32_t grou
     int n = a->n[A_LEFT];
     if (n < 1 || a->n[A_RIGHT] != n || a->n[A_COND] != n || (a->v[A_FEAT] && a->n[A_FEAT] != n) ||
         (a->v[A_DEFLEFT] && a->n[A_DEFLEFT] != n) || (a->v[A_TYPE] && a->n[A_TYPE] != n))
-        return errf(err, cap, "tree %zu: node arrays empty or of different lengths", t);
+        return eb_errf(err, cap, "tree %zu: node arrays empty or of different lengths", t);
     eb_ir_node_t *nodes = eb_ir_add_tree(ir, group, (uint32_t)n);
     if (!nodes)
-        return errf(err, cap, "out of memory");
+        return eb_errf(err, cap, "out of memory");
     for (int i = 0; i < n; i++)
         if (import_node(&nodes[i], a, i, t, ir->num_features, err, cap))
             return -1;
@@ -226,12 +214,12 @@ static int import_tree(eb_ir_t *ir, const cJSON *tree, uint32_t group, size_t t,
     for (int k = 0; k < A_COUNT; k++) {
         const cJSON *arr = cJSON_GetObjectItemCaseSensitive(tree, arr_names[k]);
         if (arr && !cJSON_IsArray(arr))
-            rc = errf(err, cap, "tree %zu: %s is not an array", t, arr_names[k]);
+            rc = eb_errf(err, cap, "tree %zu: %s is not an array", t, arr_names[k]);
         else if (arr && !(a.v[k] = num_array(arr, &a.n[k])))
-            rc = errf(err, cap, "out of memory");
+            rc = eb_errf(err, cap, "out of memory");
     }
     if (!rc && (!a.v[A_LEFT] || !a.v[A_RIGHT] || !a.v[A_COND]))
-        rc = errf(err, cap, "tree %zu: left_children, right_children or split_conditions missing", t);
+        rc = eb_errf(err, cap, "tree %zu: left_children, right_children or split_conditions missing", t);
     if (!rc)
         rc = import_tree_arrays(ir, &a, group, t, err, cap);
     for (int k = 0; k < A_COUNT; k++)
@@ -246,20 +234,20 @@ static int import_learner(eb_ir_t *ir, const cJSON *learner, char *err, size_t c
     const cJSON *gb = cJSON_GetObjectItemCaseSensitive(learner, "gradient_booster");
     double nf, nc;
     if (!mp || !cJSON_IsString(obj) || !gb)
-        return errf(err, cap, "not an XGBoost model: learner.learner_model_param/objective/gradient_booster missing");
+        return eb_errf(err, cap, "not an XGBoost model: learner.learner_model_param/objective/gradient_booster missing");
     const cJSON *gbname = cJSON_GetObjectItemCaseSensitive(gb, "name");
     if (!cJSON_IsString(gbname) || strcmp(gbname->valuestring, "gbtree") != 0)
-        return errf(err, cap, "gradient_booster.name \"%s\" not supported (gbtree only)",
+        return eb_errf(err, cap, "gradient_booster.name \"%s\" not supported (gbtree only)",
                     cJSON_IsString(gbname) ? gbname->valuestring : "?");
     if (num_param(cJSON_GetObjectItemCaseSensitive(mp, "num_feature"), &nf) || nf < 1 || nf > EB_MODEL_MAX_FEATURES)
-        return errf(err, cap, "learner_model_param.num_feature missing or outside 1..%u", EB_MODEL_MAX_FEATURES);
+        return eb_errf(err, cap, "learner_model_param.num_feature missing or outside 1..%u", EB_MODEL_MAX_FEATURES);
     if (num_param(cJSON_GetObjectItemCaseSensitive(mp, "num_class"), &nc) || nc < 0 || nc > EB_MODEL_MAX_CLASSES)
-        return errf(err, cap, "learner_model_param.num_class missing or outside 0..%u", EB_MODEL_MAX_CLASSES);
+        return eb_errf(err, cap, "learner_model_param.num_class missing or outside 0..%u", EB_MODEL_MAX_CLASSES);
     if (parse_objective(ir, obj->valuestring, err, cap))
         return -1;
     int multi = ir->objective == EB_MODEL_OBJ_SOFTPROB || ir->objective == EB_MODEL_OBJ_SOFTMAX;
     if (multi != (nc >= 2))
-        return errf(err, cap, "objective %s with num_class %g", obj->valuestring, nc);
+        return eb_errf(err, cap, "objective %s with num_class %g", obj->valuestring, nc);
     ir->num_features = (uint32_t)nf;
     ir->num_groups = multi ? (uint32_t)nc : 1u;
     ir->source = EB_MODEL_SRC_XGBOOST;
@@ -305,11 +293,11 @@ int eb_compile_xgboost_json(const char *json_in, size_t len_in, const eb_compile
     size_t len;
     char *json = sanitize(json_in, len_in, &len);
     if (!json)
-        return errf(err, cap, "out of memory");
+        return eb_errf(err, cap, "out of memory");
     cJSON *root = cJSON_ParseWithLength(json, len);
     if (!root) {
         const char *at = cJSON_GetErrorPtr();
-        errf(err, cap, "XGBoost JSON does not parse (near \"%.20s\")", at ? at : "?");
+        eb_errf(err, cap, "XGBoost JSON does not parse (near \"%.20s\")", at ? at : "?");
         free(json);
         return -1;
     }
@@ -321,12 +309,12 @@ int eb_compile_xgboost_json(const char *json_in, size_t len_in, const eb_compile
     const cJSON *info = cJSON_GetObjectItemCaseSensitive(model, "tree_info");
     int nt = cJSON_GetArraySize(trees);
     if (!rc && (nt < 1 || cJSON_GetArraySize(info) != nt))
-        rc = errf(err, cap, "gradient_booster.model: %d trees and %d tree_info entries", nt, cJSON_GetArraySize(info));
+        rc = eb_errf(err, cap, "gradient_booster.model: %d trees and %d tree_info entries", nt, cJSON_GetArraySize(info));
     for (int t = 0; !rc && t < nt; t++) {
         const cJSON *gi = cJSON_GetArrayItem(info, t); /* linear, but once per tree */
         double g = cJSON_IsNumber(gi) ? gi->valuedouble : -1;
         if (!int_ok(g) || g < 0 || g >= ir.num_groups)
-            rc = errf(err, cap, "tree_info[%d] outside 0..%u", t, ir.num_groups - 1);
+            rc = eb_errf(err, cap, "tree_info[%d] outside 0..%u", t, ir.num_groups - 1);
         else
             rc = import_tree(&ir, cJSON_GetArrayItem(trees, t), (uint32_t)g, (size_t)t, err, cap);
     }

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int errf(char *err, size_t cap, const char *fmt, ...)
+int eb_errf(char *err, size_t cap, const char *fmt, ...)
 {
     if (err && cap) {
         va_list ap;
@@ -105,9 +105,9 @@ static int tree_order(const eb_ir_t *ir, size_t t, uint32_t *order, uint8_t *see
         int32_t c[2] = {n->left, n->right};
         for (int j = 0; j < 2; j++) {
             if (c[j] < 0 || (uint32_t)c[j] >= tr->count)
-                return errf(err, cap, "tree %zu node %u: child %d outside 0..%u", t, order[k], c[j], tr->count - 1);
+                return eb_errf(err, cap, "tree %zu node %u: child %d outside 0..%u", t, order[k], c[j], tr->count - 1);
             if (seen[c[j]])
-                return errf(err, cap, "tree %zu node %u: child %d is reached twice (not a tree)", t, order[k], c[j]);
+                return eb_errf(err, cap, "tree %zu node %u: child %d is reached twice (not a tree)", t, order[k], c[j]);
             seen[c[j]] = 1;
             order[next++] = (uint32_t)c[j];
         }
@@ -207,7 +207,7 @@ static long write_nodes(const eb_ir_t *ir, uint8_t *b, size_t off_trees, size_t 
         at += n;
     }
     if (!order || !seen)
-        rc = errf(err, cap, "out of memory");
+        rc = eb_errf(err, cap, "out of memory");
     free(order);
     free(seen);
     return rc ? -1 : at;
@@ -217,11 +217,11 @@ int eb_ir_build(const eb_ir_t *ir, const eb_compile_opts_t *o, uint8_t **out, si
                 size_t cap)
 {
     if (ir->num_trees == 0)
-        return errf(err, cap, "model has no trees");
+        return eb_errf(err, cap, "model has no trees");
     if (ir->num_groups < 1 || ir->num_groups > EB_MODEL_MAX_CLASSES)
-        return errf(err, cap, "%u classes, supported 1..%u", ir->num_groups, EB_MODEL_MAX_CLASSES);
+        return eb_errf(err, cap, "%u classes, supported 1..%u", ir->num_groups, EB_MODEL_MAX_CLASSES);
     if (ir->num_features < 1 || ir->num_features > EB_MODEL_MAX_FEATURES)
-        return errf(err, cap, "%u features, supported 1..%u", ir->num_features, EB_MODEL_MAX_FEATURES);
+        return eb_errf(err, cap, "%u features, supported 1..%u", ir->num_features, EB_MODEL_MAX_FEATURES);
     size_t off[6];
     size_t sizes[5] = {8u * ir->num_groups, 8u * ir->num_trees, 16u * ir->num_nodes, 4u * ir->num_cats,
                        eb_model_decision_size(ir->num_groups)};
@@ -229,10 +229,10 @@ int eb_ir_build(const eb_ir_t *ir, const eb_compile_opts_t *o, uint8_t **out, si
     for (int i = 0; i < 5; i++)
         off[i + 1] = align16(off[i] + sizes[i]);
     if (off[5] > EB_MODEL_MAX_BYTES)
-        return errf(err, cap, "blob would be %zu bytes, limit %u", off[5], EB_MODEL_MAX_BYTES);
+        return eb_errf(err, cap, "blob would be %zu bytes, limit %u", off[5], EB_MODEL_MAX_BYTES);
     uint8_t *b = calloc(1, off[5]);
     if (!b)
-        return errf(err, cap, "out of memory for a %zu-byte blob", off[5]);
+        return eb_errf(err, cap, "out of memory for a %zu-byte blob", off[5]);
     for (uint32_t g = 0; g < ir->num_groups; g++)
         putf64(b, off[0] + 8 * g, ir->base[g]);
     long nodes = write_nodes(ir, b, off[1], off[2], err, cap);
@@ -256,7 +256,7 @@ int eb_ir_build(const eb_ir_t *ir, const eb_compile_opts_t *o, uint8_t **out, si
     eb_model_error_t me;
     if (eb_model_open(&m, b, shrink[5], &me)) {
         free(b);
-        return errf(err, cap, "compiled blob does not validate: %s", me.msg);
+        return eb_errf(err, cap, "compiled blob does not validate: %s", me.msg);
     }
     *out = b;
     *out_len = shrink[5];

@@ -1,22 +1,11 @@
 /* Host-side entry points of the model compiler: options, format detection, files. */
 #include "tools/edgebox/model_compile.h"
+#include "tools/edgebox/model_ir.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int errf(char *err, size_t cap, const char *fmt, ...)
-{
-    if (err && cap) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, cap, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 void eb_compile_opts_default(eb_compile_opts_t *o)
 {
@@ -40,7 +29,7 @@ int eb_compile_model(const char *data, size_t len, const eb_compile_opts_t *o, u
         return eb_compile_xgboost_json(data, len, o, out, out_len, err, cap);
     if (len - i >= 4 && !memcmp(data + i, "tree", 4))
         return eb_compile_lightgbm_text(data + i, len - i, o, out, out_len, err, cap);
-    return errf(err, cap, "unknown model format: neither XGBoost JSON ('{') nor LightGBM text (\"tree\")");
+    return eb_errf(err, cap, "unknown model format: neither XGBoost JSON ('{') nor LightGBM text (\"tree\")");
 }
 
 /* Whole file into a malloc'd buffer (NUL-terminated, 16-byte aligned by malloc). */
@@ -48,7 +37,7 @@ static char *slurp(const char *path, size_t *len, char *err, size_t cap)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        errf(err, cap, "%s: %s", path, strerror(errno));
+        eb_errf(err, cap, "%s: %s", path, strerror(errno));
         return NULL;
     }
     size_t n = 0, c = 1 << 16;
@@ -70,7 +59,7 @@ static char *slurp(const char *path, size_t *len, char *err, size_t cap)
     fclose(f);
     if (!b || bad) {
         free(b);
-        errf(err, cap, "%s: read failed", path);
+        eb_errf(err, cap, "%s: read failed", path);
         return NULL;
     }
     b[n] = '\0';
@@ -90,7 +79,7 @@ int eb_compile_file(const char *path, const eb_compile_opts_t *o, uint8_t **out,
         eb_model_error_t me;
         if (eb_model_open(&m, data, len, &me)) {
             free(data);
-            return errf(err, cap, "%s: %s", path, me.msg);
+            return eb_errf(err, cap, "%s: %s", path, me.msg);
         }
         *out = (uint8_t *)data;
         *out_len = len;
@@ -99,7 +88,7 @@ int eb_compile_file(const char *path, const eb_compile_opts_t *o, uint8_t **out,
     char e2[256];
     int rc = eb_compile_model(data, len, o, out, out_len, e2, sizeof e2);
     free(data);
-    return rc ? errf(err, cap, "%s: %s", path, e2) : 0;
+    return rc ? eb_errf(err, cap, "%s: %s", path, e2) : 0;
 }
 
 char *eb_read_file(const char *path, size_t *len, char *err, size_t cap) { return slurp(path, len, err, cap); }

@@ -43,6 +43,9 @@ long eb_ir_add_cats(eb_ir_t *ir, uint32_t n);
 int eb_ir_build(const eb_ir_t *ir, const eb_compile_opts_t *o, uint8_t **out, size_t *out_len, char *err,
                 size_t errcap);
 
+/* snprintf into err (if not NULL) and return -1: the compiler's one way to fail. */
+int eb_errf(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* XGBoost's split rule on float32 (x rounded to float, then x < t) as a rule on the unrounded double:
  * the double d such that (double)x < d exactly when (float)x < t. */
 double eb_ir_xgb_threshold(float t);
