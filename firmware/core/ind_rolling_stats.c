@@ -17,37 +17,34 @@ eb_rstats_t *eb_rstats_init(void *mem, int n)
     r->n = n;
     r->pos = r->count = r->run = 0;
     r->inv_n = 1.0 / n;
-    r->k = r->s1 = r->s2 = r->last = 0;
+    r->mean = r->m2 = r->last = 0;
     return r;
 }
 
 static void rebuild(eb_rstats_t *r)
 {
-    double k = r->k + r->s1 * r->inv_n, s1 = 0, s2 = 0;
-    for (int i = 0; i < r->n; i++) {
-        double d = r->buf[i] - k;
-        s1 += d;
-        s2 += d * d;
-    }
-    r->k = k;
-    r->s1 = s1;
-    r->s2 = s2;
+    double s = 0, m2 = 0;
+    for (int i = 0; i < r->n; i++)
+        s += r->buf[i];
+    double mean = s / r->n;
+    for (int i = 0; i < r->n; i++)
+        m2 += (r->buf[i] - mean) * (r->buf[i] - mean);
+    r->mean = mean;
+    r->m2 = m2;
 }
 
 void eb_rstats_push(eb_rstats_t *r, double x)
 {
-    if (r->count == 0)
-        r->k = x;
     if (r->count == r->n) {
-        double d = r->buf[r->pos] - r->k;
-        r->s1 -= d;
-        r->s2 -= d * d;
+        double old = r->buf[r->pos], mean = r->mean + (x - old) * r->inv_n;
+        r->m2 += (x - old) * (x - mean + old - r->mean);
+        r->mean = mean;
     } else {
+        double d = x - r->mean;
         r->count++;
+        r->mean += d / r->count;
+        r->m2 += d * (x - r->mean);
     }
-    double d = x - r->k;
-    r->s1 += d;
-    r->s2 += d * d;
     r->run = x == r->last ? r->run + 1 : 1;
     r->last = x;
     r->buf[r->pos] = x;
@@ -62,7 +59,7 @@ double eb_rstats_mean(const eb_rstats_t *r)
 {
     if (r->count < r->n)
         return NAN;
-    return r->run >= r->n ? r->last : r->k + r->s1 * r->inv_n;
+    return r->run >= r->n ? r->last : r->mean;
 }
 
 double eb_rstats_std(const eb_rstats_t *r)
@@ -71,8 +68,7 @@ double eb_rstats_std(const eb_rstats_t *r)
         return NAN;
     if (r->run >= r->n)
         return 0;
-    double var = (r->s2 - r->s1 * r->s1 * r->inv_n) * r->inv_n;
-    return var > 0 ? sqrt(var) : 0;
+    return r->m2 > 0 ? sqrt(r->m2 * r->inv_n) : 0;
 }
 
 double eb_rstats_back(const eb_rstats_t *r, int back)

@@ -1,7 +1,9 @@
 /* Rolling mean and population standard deviation of the last n values, O(1) per value.
- * Sums are kept of (x - k) for a shift k near the window's mean, which avoids the cancellation of
- * sum(x^2) - n*mean^2 on prices around 30000; the sums are rebuilt from the ring (and k moved to the
- * current mean) each time the ring wraps, so rounding never accumulates.
+ * Welford's update, extended to a sliding window (replace x_old by x_new: mean' = mean + (new-old)/n,
+ * M2' = M2 + (new-old)*(new-mean' + old-mean)), so the error scales with the window's own spread rather
+ * than with the values (no sum(x^2) - n*mean^2 cancellation on prices around 30000, nor noise on a nearly
+ * flat RSI); mean and M2 are recomputed from the ring (two passes) each time it wraps, so rounding never
+ * accumulates.
  * A window of identical values has exactly that value as its mean and exactly 0 as its std (tracked by
  * the run length of equal values), so flat markets give exact, reproducible comparisons. */
 #ifndef EB_CORE_IND_ROLLING_STATS_H
@@ -11,7 +13,7 @@
 
 typedef struct {
     int n, pos, count, run; /* run: trailing values equal to the last one */
-    double inv_n, k, s1, s2, last;
+    double inv_n, mean, m2, last;
     double buf[];
 } eb_rstats_t;
 
