@@ -1,0 +1,184 @@
+/* Training through XGBoost's C API on features from the box's feature engine: purge and embargo, early
+ * stopping, calibration and thresholds, a blob whose schema hash is the features' and whose predictions
+ * equal XGBoost's own. */
+#include "core/labels.h"
+#include "core/model.h"
+#include "core/synth.h"
+#include "tests/support/check.h"
+#include "tools/edgebox/train.h"
+#include "tools/edgebox/wf_tune.h"
+
+#include <stdlib.h>
+#include <xgboost/c_api.h>
+
+static eb_bar_t *make_bars(size_t n, uint64_t seed)
+{
+    eb_synth_params_t p = eb_synth_params_default();
+    p.seed = seed;
+    p.interval_ms = 3600000;
+    p.base_vol = 0.006;
+    eb_synth_t s;
+    eb_synth_init(&s, &p);
+    eb_bar_t *b = malloc(n * sizeof *b);
+    for (size_t i = 0; i < n; i++)
+        eb_synth_next(&s, &b[i]);
+    return b;
+}
+
+static eb_wf_config_t small_config(void)
+{
+    eb_wf_config_t c;
+    eb_wf_config_default(&c);
+    c.rounds.start = c.rounds.end = 40;
+    return c;
+}
+
+static const eb_hparams_t hp = {.learning_rate = 0.1, .max_leaves = 16, .min_child_weight = 10, .rounds = 40,
+                                .early_stopping = 10, .max_bin = 64, .seed = 1};
+
+TEST(dataset_and_purge)
+{
+    size_t n = 3000;
+    eb_bar_t *bars = make_bars(n, 3);
+    eb_wf_config_t c = small_config();
+    eb_train_costs_t costs;
+    eb_train_costs_default(&costs);
+    eb_feature_params_t fp = eb_feature_params_default();
+    eb_dataset_t ds;
+    char err[256] = "";
+    CHECK_EQ_INT(eb_dataset_build(bars, n, &fp, &c, &costs, &ds, err, sizeof err), 0);
+    int warm = eb_features_warmup_bars(&fp);
+    CHECK(!ds.ready[warm - 2] && ds.ready[warm - 1]);
+    size_t labelled = 0, bad_mult = 0;
+    for (size_t t = 0; t < n; t++) {
+        labelled += ds.label[t] != EB_LABEL_NONE;
+        bad_mult += isfinite(ds.mult[t]) && (ds.mult[t] < 1.0 || ds.mult[t] > 1.5);
+    }
+    CHECK(labelled > n / 2);
+    CHECK_EQ_INT(bad_mult, 0);
+    eb_trained_t t;
+    CHECK_EQ_INT(eb_train_window(&ds, 0, 2500, &c, &hp, &t, err, sizeof err), 0);
+    CHECK_MSG(t.blob != NULL, "%s", err);
+    /* purge: no fit row's label reaches the tune slice; embargo: a gap of embargo_bars */
+    CHECK_EQ_INT(t.tune_lo - t.fit_hi, c.embargo_bars);
+    CHECK_EQ_INT(t.fit_hi, 2000);
+    size_t leaks = 0;
+    for (size_t r = t.fit_lo; r < t.fit_hi; r++)
+        leaks += ds.ready[r] && ds.label[r] != EB_LABEL_NONE && (size_t)ds.label_end[r] >= t.fit_hi;
+    CHECK(leaks > 0); /* the purge had something to remove ... */
+    size_t usable = 0;
+    for (size_t r = t.fit_lo; r < t.fit_hi; r++)
+        usable += ds.ready[r] && ds.label[r] != EB_LABEL_NONE;
+    CHECK_EQ_INT(t.rows_fit, usable - leaks); /* ... and removed exactly those rows */
+    CHECK(t.rounds_used >= 1 && t.rounds_used <= 40);
+    CHECK(t.threshold_buy >= 0.34 && t.threshold_buy <= 1.0);
+    CHECK(t.threshold_sell >= 0.34 && t.threshold_sell <= 1.0);
+    /* the blob carries the features' schema hash */
+    eb_model_t m;
+    CHECK_EQ_INT(eb_model_open(&m, t.blob, t.blob_len, NULL), 0);
+    CHECK(eb_model_schema_hash(&m) == eb_features_schema_hash(&fp));
+    CHECK_EQ_INT(eb_model_num_classes(&m), 3);
+    eb_trained_free(&t);
+    eb_dataset_free(&ds);
+    free(bars);
+}
+
+/* The compiled blob predicts what XGBoost predicts (uncalibrated margins -> softmax), row for row. */
+TEST(blob_matches_xgboost)
+{
+    size_t n = 3000;
+    eb_bar_t *bars = make_bars(n, 5);
+    eb_wf_config_t c = small_config();
+    c.calibrate = 0;
+    eb_train_costs_t costs;
+    eb_train_costs_default(&costs);
+    eb_feature_params_t fp = eb_feature_params_default();
+    eb_dataset_t ds;
+    eb_trained_t t;
+    char err[256] = "";
+    CHECK_EQ_INT(eb_dataset_build(bars, n, &fp, &c, &costs, &ds, err, sizeof err), 0);
+    CHECK_EQ_INT(eb_train_window(&ds, 0, 2500, &c, &hp, &t, err, sizeof err), 0);
+    CHECK_EQ_INT(t.calibrated, 0);
+    size_t lo = 2500, k = n - lo;
+    DMatrixHandle d;
+    XGDMatrixCreateFromMat(ds.x + lo * EB_FEATURE_COUNT, (bst_ulong)k, EB_FEATURE_COUNT, NAN, &d);
+    const bst_ulong *shape;
+    bst_ulong dim;
+    const float *pred;
+    CHECK_EQ_INT(XGBoosterPredictFromDMatrix(t.booster, d, "{\"type\": 0, \"training\": false, \"iteration_begin\": 0, "
+                 "\"iteration_end\": 0, \"strict_shape\": true}", &shape, &dim, &pred), 0);
+    double *probs = malloc(3 * k * sizeof *probs);
+    int8_t *sig = malloc(k);
+    CHECK_EQ_INT(eb_train_signals(&ds, t.blob, t.blob_len, lo, n, sig, probs, err, sizeof err), 0);
+    double worst = 0;
+    size_t longs = 0, shorts = 0;
+    for (size_t i = 0; i < k; i++) {
+        for (int j = 0; j < 3; j++)
+            worst = fmax(worst, fabs(probs[3 * i + (size_t)j] - pred[3 * i + (size_t)j]));
+        longs += sig[i] == 1;
+        shorts += sig[i] == -1;
+        int want = probs[3 * i + 2] >= t.threshold_buy && probs[3 * i + 2] > probs[3 * i] ? 1
+                   : probs[3 * i] >= t.threshold_sell && probs[3 * i] > probs[3 * i + 2] ? -1 : 0;
+        CHECK_EQ_INT(sig[i], want);
+    }
+    CHECK_NEAR(worst, 0, 1e-6);
+    XGDMatrixFree(d);
+    free(probs);
+    free(sig);
+    eb_trained_free(&t);
+    eb_dataset_free(&ds);
+    free(bars);
+}
+
+TEST(platt_and_thresholds)
+{
+    /* y = 1 exactly when z > 0 half the time: the fit sharpens (a > 1) and stays centred (b ~ 0). */
+    double z[400];
+    uint8_t y[400];
+    for (int i = 0; i < 400; i++) {
+        z[i] = (i % 200 - 100) / 50.0;
+        y[i] = (z[i] > 0) ^ (i % 10 == 0);
+    }
+    double a, b;
+    CHECK_EQ_INT(eb_wf_platt_fit(z, y, 400, &a, &b), 0);
+    CHECK(a > 1.0);
+    CHECK(fabs(b) < 0.5);
+    double p[6] = {0.3, 0.5, 0.6, 0.7, 0.8, 0.9}, other[6] = {0}, v[6] = {-1, -1, -2, -1, 3, 3}, best;
+    CHECK_NEAR(eb_wf_best_threshold(p, other, v, 6, 0.34, 0.95, 1, &best), 0.71, 1e-12); /* 3 + 3 */
+    CHECK_NEAR(best, 6, 1e-12);
+    CHECK_NEAR(eb_wf_best_threshold(p, other, v, 6, 0.34, 0.95, 3, &best), 0.61, 1e-12); /* -1 + 3 + 3 */
+    CHECK_NEAR(best, 5, 1e-12);
+    other[5] = 0.95; /* p(buy) must also beat p(sell) */
+    CHECK_NEAR(eb_wf_best_threshold(p, other, v, 6, 0.34, 0.95, 1, &best), 0.71, 1e-12);
+    CHECK_NEAR(best, 3, 1e-12);
+    double neg[6] = {-1, -1, -1, -1, -1, -1};
+    CHECK_NEAR(eb_wf_best_threshold(p, other, neg, 6, 0.34, 0.95, 1, &best), 1.0, 0); /* never trade */
+}
+
+TEST(too_few_rows_is_an_error)
+{
+    size_t n = 600;
+    eb_bar_t *bars = make_bars(n, 7);
+    eb_wf_config_t c = small_config();
+    eb_train_costs_t costs;
+    eb_train_costs_default(&costs);
+    eb_feature_params_t fp = eb_feature_params_default();
+    eb_dataset_t ds;
+    eb_trained_t t;
+    char err[256] = "";
+    CHECK_EQ_INT(eb_dataset_build(bars, n, &fp, &c, &costs, &ds, err, sizeof err), 0);
+    CHECK_EQ_INT(eb_train_window(&ds, 0, 400, &c, &hp, &t, err, sizeof err), -1);
+    CHECK(strstr(err, "too few labelled rows") != NULL);
+    CHECK(t.blob == NULL && t.booster == NULL);
+    eb_dataset_free(&ds);
+    free(bars);
+}
+
+int main(void)
+{
+    RUN(dataset_and_purge);
+    RUN(blob_matches_xgboost);
+    RUN(platt_and_thresholds);
+    RUN(too_few_rows_is_an_error);
+    return eb_check_report();
+}

@@ -1,0 +1,331 @@
+#include "tools/edgebox/train.h"
+
+#include "core/labels.h"
+#include "core/model.h"
+#include "tools/edgebox/model_compile.h"
+#include "tools/edgebox/wf_tune.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xgboost/c_api.h>
+
+void eb_train_costs_default(eb_train_costs_t *c)
+{
+    c->min_multiplier = 1.0;
+    c->max_multiplier = 1.5;
+    c->fee_bps = 5.0;
+    c->slippage_bps = 10.0;
+}
+
+void eb_dataset_free(eb_dataset_t *ds)
+{
+    free(ds->x);
+    free(ds->ready);
+    free(ds->atr);
+    free(ds->mult);
+    free(ds->label);
+    free(ds->label_end);
+    free(ds->long_r);
+    free(ds->short_r);
+    free(ds->cost_r);
+    memset(ds, 0, sizeof *ds);
+}
+
+/* Runs the feature engine over every bar: features, ATR and the volatility multiplier at each t. */
+static int run_features(eb_dataset_t *ds, const eb_train_costs_t *costs, char *err, size_t cap)
+{
+    size_t size = eb_features_state_size(&ds->fp);
+    void *mem = size ? malloc(size) : NULL;
+    eb_features_t *f = mem ? eb_features_init(mem, size, &ds->fp) : NULL;
+    if (!f) {
+        free(mem);
+        snprintf(err, cap, "feature engine: invalid parameters or out of memory");
+        return -1;
+    }
+    double row[EB_FEATURE_COUNT];
+    for (size_t t = 0; t < ds->n; t++) {
+        int r = eb_features_step(f, &ds->bars[t], row);
+        if (r < 0) {
+            free(mem);
+            snprintf(err, cap, "bar %zu (open_time_ms %lld): refused by the feature engine (invalid or out of "
+                     "time order)", t, (long long)ds->bars[t].open_time_ms);
+            return -1;
+        }
+        ds->ready[t] = r == 1;
+        for (int j = 0; j < EB_FEATURE_COUNT; j++)
+            ds->x[t * EB_FEATURE_COUNT + (size_t)j] = r == 1 ? (float)row[j] : NAN;
+        double atr = eb_features_atr(f), mean = eb_features_atr_mean(f), m = atr / mean;
+        ds->atr[t] = atr;
+        ds->mult[t] = isfinite(m) ? fmin(fmax(m, costs->min_multiplier), costs->max_multiplier) : NAN;
+    }
+    free(mem);
+    return 0;
+}
+
+static int make_labels(eb_dataset_t *ds, const eb_wf_config_t *c, const eb_train_costs_t *costs, char *err,
+                       size_t cap)
+{
+    eb_barrier_params_t bp = {.horizon = c->horizon, .reward = c->reward, .risk = c->risk};
+    eb_labels_status_t s = eb_labels_barrier(ds->bars, ds->n, ds->atr, ds->mult, &bp, ds->label, ds->label_end);
+    if (s == EB_LABELS_OK)
+        s = eb_labels_barrier_outcomes(ds->bars, ds->n, ds->atr, ds->mult, &bp, ds->long_r, ds->short_r);
+    if (s == EB_LABELS_OK && c->label_method == EB_WF_LABEL_VOLSCALED) {
+        double *sigma = malloc(ds->n * sizeof *sigma);
+        eb_volscaled_params_t vp = {.horizon = c->horizon, .k = c->k};
+        if (!sigma)
+            return -1;
+        eb_labels_realized_vol(ds->bars, ds->n, c->vol_window, sigma);
+        s = eb_labels_volscaled(ds->bars, ds->n, sigma, &vp, ds->label);
+        free(sigma);
+        for (size_t t = 0; t < ds->n; t++)
+            ds->label_end[t] = ds->label[t] == EB_LABEL_NONE ? -1 : (int32_t)(t + (size_t)c->horizon);
+    }
+    if (s != EB_LABELS_OK) {
+        snprintf(err, cap, "labels: %s", eb_labels_status_text(s));
+        return -1;
+    }
+    double per_trade = 2.0 * (costs->fee_bps + costs->slippage_bps) / 1e4;
+    for (size_t t = 0; t < ds->n; t++) {
+        double r = ds->mult[t] * ds->atr[t];
+        ds->cost_r[t] = t + 1 < ds->n && r > 0 ? per_trade * ds->bars[t + 1].open / r : NAN;
+    }
+    return 0;
+}
+
+int eb_dataset_build(const eb_bar_t *bars, size_t n, const eb_feature_params_t *fp, const eb_wf_config_t *c,
+                     const eb_train_costs_t *costs, eb_dataset_t *ds, char *err, size_t cap)
+{
+    memset(ds, 0, sizeof *ds);
+    ds->bars = bars;
+    ds->n = n;
+    ds->fp = *fp;
+    ds->schema_hash = eb_features_schema_hash(fp);
+    ds->x = malloc(n * EB_FEATURE_COUNT * sizeof *ds->x);
+    ds->ready = malloc(n);
+    ds->atr = malloc(n * sizeof(double));
+    ds->mult = malloc(n * sizeof(double));
+    ds->label = malloc(n);
+    ds->label_end = malloc(n * sizeof(int32_t));
+    ds->long_r = malloc(n * sizeof(double));
+    ds->short_r = malloc(n * sizeof(double));
+    ds->cost_r = malloc(n * sizeof(double));
+    if (!ds->x || !ds->ready || !ds->atr || !ds->mult || !ds->label || !ds->label_end || !ds->long_r ||
+        !ds->short_r || !ds->cost_r) {
+        eb_dataset_free(ds);
+        snprintf(err, cap, "dataset: out of memory for %zu bars", n);
+        return -1;
+    }
+    if (run_features(ds, costs, err, cap) || make_labels(ds, c, costs, err, cap)) {
+        eb_dataset_free(ds);
+        return -1;
+    }
+    return 0;
+}
+
+/* Rows of [lo, hi) usable for learning: ready, labelled, and the label ends before `limit` (purge). */
+static size_t pick_rows(const eb_dataset_t *ds, size_t lo, size_t hi, size_t limit, size_t *rows)
+{
+    size_t k = 0;
+    for (size_t t = lo; t < hi; t++)
+        if (ds->ready[t] && ds->label[t] != EB_LABEL_NONE && ds->label_end[t] >= 0 &&
+            (size_t)ds->label_end[t] < limit)
+            rows[k++] = t;
+    return k;
+}
+
+static DMatrixHandle make_dmatrix(const eb_dataset_t *ds, const size_t *rows, size_t k)
+{
+    float *x = malloc(k * EB_FEATURE_COUNT * sizeof *x), *y = malloc(k * sizeof *y);
+    DMatrixHandle d = NULL;
+    if (x && y) {
+        for (size_t i = 0; i < k; i++) {
+            memcpy(x + i * EB_FEATURE_COUNT, ds->x + rows[i] * EB_FEATURE_COUNT, EB_FEATURE_COUNT * sizeof *x);
+            y[i] = (float)(ds->label[rows[i]] + 1); /* sell 0, neutral 1, buy 2 (core/model.h) */
+        }
+        if (XGDMatrixCreateFromMat(x, (bst_ulong)k, EB_FEATURE_COUNT, NAN, &d) != 0 ||
+            XGDMatrixSetFloatInfo(d, "label", y, (bst_ulong)k) != 0) {
+            if (d)
+                XGDMatrixFree(d);
+            d = NULL;
+        }
+    }
+    free(x);
+    free(y);
+    return d;
+}
+
+static int set_params(BoosterHandle b, const eb_hparams_t *hp)
+{
+    char eta[32], leaves[16], mcw[16], bins[16], seed[24];
+    snprintf(eta, sizeof eta, "%.17g", hp->learning_rate);
+    snprintf(leaves, sizeof leaves, "%d", hp->max_leaves);
+    snprintf(mcw, sizeof mcw, "%d", hp->min_child_weight);
+    snprintf(bins, sizeof bins, "%d", hp->max_bin);
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)(hp->seed & 0x7fffffff));
+    /* One thread: results are identical on every run and machine, and --jobs parallelises above us. */
+    const char *kv[][2] = {{"objective", "multi:softprob"}, {"num_class", "3"}, {"tree_method", "hist"},
+                           {"grow_policy", "lossguide"}, {"max_depth", "0"}, {"max_leaves", leaves},
+                           {"min_child_weight", mcw}, {"eta", eta}, {"max_bin", bins}, {"nthread", "1"},
+                           {"seed", seed}, {"eval_metric", "mlogloss"}, {"verbosity", "0"}};
+    for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++)
+        if (XGBoosterSetParam(b, kv[i][0], kv[i][1]) != 0)
+            return -1;
+    return 0;
+}
+
+/* Boosts up to hp->rounds rounds; stops after early_stopping rounds without a better tune log loss and
+ * keeps the best prefix. */
+static int boost(BoosterHandle *b, DMatrixHandle fit, DMatrixHandle tune, const eb_hparams_t *hp, int *used,
+                 double *best_loss)
+{
+    const char *names[] = {"tune"};
+    int best = -1;
+    *best_loss = INFINITY;
+    for (int i = 0; i < hp->rounds; i++) {
+        const char *res;
+        if (XGBoosterUpdateOneIter(*b, i, fit) != 0 || XGBoosterEvalOneIter(*b, i, &tune, names, 1, &res) != 0)
+            return -1;
+        const char *at = strstr(res, "tune-mlogloss:");
+        double loss = at ? strtod(at + 14, NULL) : NAN;
+        if (loss < *best_loss) {
+            *best_loss = loss;
+            best = i;
+        }
+        if (hp->early_stopping > 0 && i - best >= hp->early_stopping)
+            break;
+    }
+    *used = best + 1;
+    BoosterHandle sliced;
+    if (best + 1 < hp->rounds && best >= 0) {
+        if (XGBoosterSlice(*b, 0, best + 1, 1, &sliced) != 0)
+            return -1;
+        XGBoosterFree(*b);
+        *b = sliced;
+    }
+    return best >= 0 ? 0 : -1;
+}
+
+static int compile(BoosterHandle b, const eb_dataset_t *ds, const eb_trained_t *t, uint8_t **blob, size_t *len,
+                   char *err, size_t cap)
+{
+    bst_ulong jlen;
+    const char *json;
+    if (XGBoosterSaveModelToBuffer(b, "{\"format\": \"json\"}", &jlen, &json) != 0) {
+        snprintf(err, cap, "xgboost: %s", XGBGetLastError());
+        return -1;
+    }
+    eb_compile_opts_t o;
+    eb_compile_opts_default(&o);
+    o.schema_hash = ds->schema_hash;
+    o.threshold_buy = t->threshold_buy;
+    o.threshold_sell = t->threshold_sell;
+    o.calibrated = t->calibrated;
+    for (int c = 0; c < 3; c++) {
+        o.platt_a[c] = t->platt_a[c];
+        o.platt_b[c] = t->platt_b[c];
+    }
+    return eb_compile_xgboost_json(json, (size_t)jlen, &o, blob, len, err, cap);
+}
+
+static int fit_booster(const eb_dataset_t *ds, const size_t *fit, size_t nfit, const size_t *tune, size_t ntune,
+                       const eb_hparams_t *hp, eb_trained_t *out, char *err, size_t cap)
+{
+    DMatrixHandle dfit = make_dmatrix(ds, fit, nfit), dtune = make_dmatrix(ds, tune, ntune);
+    BoosterHandle b = NULL;
+    int rc = -1;
+    if (dfit && dtune && XGBoosterCreate(&dfit, 1, &b) == 0 && set_params(b, hp) == 0 &&
+        boost(&b, dfit, dtune, hp, &out->rounds_used, &out->tune_logloss) == 0)
+        rc = 0;
+    if (rc != 0) {
+        snprintf(err, cap, "xgboost: %s", XGBGetLastError());
+        if (b)
+            XGBoosterFree(b);
+        b = NULL;
+    }
+    if (dfit)
+        XGDMatrixFree(dfit);
+    if (dtune)
+        XGDMatrixFree(dtune);
+    out->booster = b;
+    return rc;
+}
+
+static int split_rows(const eb_dataset_t *ds, size_t lo, size_t hi, const eb_wf_config_t *c, eb_trained_t *out,
+                      size_t *fit, size_t *nfit, size_t *tune, size_t *ntune, char *err, size_t cap)
+{
+    size_t cut = lo + (size_t)((double)(hi - lo) * (1.0 - c->tune_fraction));
+    out->fit_lo = lo;
+    out->fit_hi = cut;
+    out->tune_lo = cut + (size_t)c->embargo_bars < hi ? cut + (size_t)c->embargo_bars : hi;
+    out->tune_hi = hi;
+    *nfit = pick_rows(ds, lo, cut, cut, fit);
+    *ntune = pick_rows(ds, out->tune_lo, hi, hi, tune);
+    out->rows_fit = *nfit;
+    out->rows_tune = *ntune;
+    for (size_t i = 0; i < *nfit; i++)
+        out->class_count[ds->label[fit[i]] + 1]++;
+    if (*nfit < 100 || *ntune < 30) {
+        snprintf(err, cap, "too few labelled rows after warm-up and purging: fit %zu (need 100), tune %zu (need 30)",
+                 *nfit, *ntune);
+        return -1;
+    }
+    return 0;
+}
+
+int eb_train_window(const eb_dataset_t *ds, size_t lo, size_t hi, const eb_wf_config_t *c,
+                    const eb_hparams_t *hp, eb_trained_t *out, char *err, size_t cap)
+{
+    memset(out, 0, sizeof *out);
+    size_t *fit = malloc((hi - lo + 1) * sizeof *fit), *tune = malloc((hi - lo + 1) * sizeof *tune), nfit, ntune;
+    int rc = -1;
+    if (!fit || !tune)
+        snprintf(err, cap, "train: out of memory");
+    else if (split_rows(ds, lo, hi, c, out, fit, &nfit, tune, &ntune, err, cap) == 0 &&
+             fit_booster(ds, fit, nfit, tune, ntune, hp, out, err, cap) == 0)
+        rc = eb_wf_tune(ds, tune, ntune, c, out, compile, err, cap);
+    free(fit);
+    free(tune);
+    if (rc != 0)
+        eb_trained_free(out);
+    return rc;
+}
+
+void eb_trained_free(eb_trained_t *t)
+{
+    free(t->blob);
+    if (t->booster)
+        XGBoosterFree(t->booster);
+    t->blob = NULL;
+    t->booster = NULL;
+}
+
+int eb_train_signals(const eb_dataset_t *ds, const uint8_t *blob, size_t blob_len, size_t lo, size_t hi,
+                     int8_t *sig, double *probs, char *err, size_t cap)
+{
+    eb_model_t m;
+    eb_model_error_t me;
+    if (eb_model_open(&m, blob, blob_len, &me) != 0) {
+        snprintf(err, cap, "model: %s", me.msg);
+        return -1;
+    }
+    eb_model_decision_t d;
+    eb_model_decision(&m, &d);
+    double x[EB_FEATURE_COUNT], p[EB_MODEL_MAX_CLASSES];
+    for (size_t t = lo; t < hi; t++) {
+        sig[t - lo] = 0;
+        if (!ds->ready[t])
+            continue;
+        for (int j = 0; j < EB_FEATURE_COUNT; j++)
+            x[j] = ds->x[t * EB_FEATURE_COUNT + (size_t)j];
+        eb_model_predict(&m, x, p);
+        eb_model_calibrate(&m, p, p);
+        double pb = p[d.class_buy], ps = p[d.class_sell];
+        sig[t - lo] = (int8_t)(pb >= d.threshold_buy && pb > ps ? 1 : ps >= d.threshold_sell && ps > pb ? -1 : 0);
+        if (probs)
+            for (int k = 0; k < 3; k++)
+                probs[3 * (t - lo) + (size_t)k] = p[k];
+    }
+    return 0;
+}

@@ -1,0 +1,148 @@
+#include "tools/edgebox/wf_io.h"
+
+#include "app/bars_csv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *eb_wf_read_file(const char *path, size_t *len, char *err, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, cap, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t n = 0, c = 1 << 16;
+    char *b = malloc(c + 1);
+    for (size_t r; b && (r = fread(b + n, 1, c - n, f)) > 0;) {
+        n += r;
+        if (n == c) {
+            char *nb = realloc(b, 2 * c + 1);
+            if (!nb)
+                free(b);
+            b = nb;
+            c *= 2;
+        }
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!b || bad) {
+        free(b);
+        snprintf(err, cap, "%s: read failed", path);
+        return NULL;
+    }
+    b[n] = '\0';
+    if (len)
+        *len = n;
+    return b;
+}
+
+static void sync_dir(const char *path)
+{
+    char copy[4096];
+    snprintf(copy, sizeof copy, "%s", path);
+    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+int eb_wf_write_atomic(const char *path, const void *data, size_t len, char *err, size_t cap)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) {
+        snprintf(err, cap, "%s: %s", tmp, strerror(errno));
+        return -1;
+    }
+    const char *p = data;
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = write(fd, p + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        done += (size_t)w;
+    }
+    int ok = done == len && fsync(fd) == 0;
+    ok = close(fd) == 0 && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        snprintf(err, cap, "%s: %s", path, strerror(errno ? errno : EIO));
+        unlink(tmp);
+        return -1;
+    }
+    sync_dir(path);
+    return 0;
+}
+
+int eb_wf_mkdir(const char *path, char *err, size_t cap)
+{
+    char copy[4096];
+    snprintf(copy, sizeof copy, "%s", path);
+    for (char *p = copy + 1; *p; p++) {
+        if (*p == '/') {
+            *p = 0;
+            mkdir(copy, 0755);
+            *p = '/';
+        }
+    }
+    struct stat st;
+    if (mkdir(copy, 0755) != 0 && (stat(copy, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        snprintf(err, cap, "%s: cannot create directory: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int eb_wf_load_bars(const char *path, int64_t from_ms, int64_t to_ms, eb_bar_t **bars, size_t *n, char *err,
+                    size_t cap)
+{
+    eb_bars_csv_t r;
+    *bars = NULL;
+    *n = 0;
+    if (eb_bars_csv_open(&r, path) != 0) {
+        snprintf(err, cap, "%s", r.err);
+        return -1;
+    }
+    size_t count = 0, room = 0;
+    eb_bar_t *v = NULL, b;
+    int rc;
+    while ((rc = eb_bars_csv_next(&r, &b)) == 1) {
+        if (b.open_time_ms < from_ms || b.open_time_ms >= to_ms)
+            continue;
+        if (count == room) {
+            room = room ? 2 * room : 65536;
+            eb_bar_t *nv = realloc(v, room * sizeof *v);
+            if (!nv) {
+                rc = -1;
+                snprintf(r.err, sizeof r.err, "%s: out of memory at %zu bars", path, count);
+                break;
+            }
+            v = nv;
+        }
+        v[count++] = b;
+    }
+    if (rc == 0 && count == 0) {
+        rc = -1;
+        snprintf(r.err, sizeof r.err, "%s: no bars in the selected range", path);
+    }
+    if (rc != 0) {
+        snprintf(err, cap, "%s", r.err);
+        free(v);
+        eb_bars_csv_close(&r);
+        return -1;
+    }
+    eb_bars_csv_close(&r);
+    *bars = v;
+    *n = count;
+    return 0;
+}
