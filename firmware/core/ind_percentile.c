@@ -111,10 +111,10 @@ void eb_pctl_push(eb_pctl_t *p, double x)
 
 int eb_pctl_count(const eb_pctl_t *p) { return p->count; }
 
-static int count_below(const eb_pctl_t *p, double x, int or_equal)
+static int count_below(const eb_pctl_t *p, int32_t root, double x, int or_equal)
 {
     int c = 0;
-    for (int32_t t = p->root; t >= 0;) {
+    for (int32_t t = root; t >= 0;) {
         double k = p->node[t].key;
         if (k < x || (or_equal && k == x)) {
             c += size_of(p, p->node[t].left) + 1;
@@ -126,8 +126,8 @@ static int count_below(const eb_pctl_t *p, double x, int or_equal)
     return c;
 }
 
-int eb_pctl_count_less(const eb_pctl_t *p, double x) { return count_below(p, x, 0); }
-int eb_pctl_count_le(const eb_pctl_t *p, double x) { return count_below(p, x, 1); }
+int eb_pctl_count_less(const eb_pctl_t *p, double x) { return count_below(p, p->root, x, 0); }
+int eb_pctl_count_le(const eb_pctl_t *p, double x) { return count_below(p, p->root, x, 1); }
 
 double eb_pctl_kth(const eb_pctl_t *p, int k)
 {
@@ -150,8 +150,46 @@ double eb_pctl_rank(const eb_pctl_t *p, double x)
 {
     if (p->count == 0)
         return NAN;
-    int less = count_below(p, x, 0), le = count_below(p, x, 1);
+    /* One descent for both counts: the paths for "< x" and "<= x" only part at a node equal to x. */
+    int c = 0;
+    int32_t t = p->root;
+    while (t >= 0 && p->node[t].key != x) {
+        int right = p->node[t].key < x;
+        c += right ? size_of(p, p->node[t].left) + 1 : 0;
+        t = right ? p->node[t].right : p->node[t].left;
+    }
+    int less = c, le = c;
+    if (t >= 0) {
+        less += count_below(p, p->node[t].left, x, 0);
+        le += size_of(p, p->node[t].left) + 1 + count_below(p, p->node[t].right, x, 1);
+    }
     return 0.5 * (less + le + 1) / p->count;
+}
+
+/* The k-th smallest value and the one after it (its in-order successor, or the same when k is last). */
+static void kth_pair(const eb_pctl_t *p, int k, double *a, double *b)
+{
+    int32_t t = p->root, after = -1;
+    while (t >= 0) {
+        int ls = size_of(p, p->node[t].left);
+        if (k < ls) {
+            after = t;
+            t = p->node[t].left;
+        } else if (k == ls) {
+            break;
+        } else {
+            k -= ls + 1;
+            t = p->node[t].right;
+        }
+    }
+    *a = p->node[t].key;
+    int32_t r = p->node[t].right;
+    if (r >= 0) {
+        while (p->node[r].left >= 0)
+            r = p->node[r].left;
+        after = r;
+    }
+    *b = after >= 0 ? p->node[after].key : *a;
 }
 
 double eb_pctl_quantile(const eb_pctl_t *p, double q)
@@ -160,9 +198,7 @@ double eb_pctl_quantile(const eb_pctl_t *p, double q)
         return NAN;
     double pos = q * (p->count - 1);
     int lo = (int)floor(pos);
-    double frac = pos - lo;
-    double a = eb_pctl_kth(p, lo);
-    if (lo + 1 >= p->count || frac == 0)
-        return a;
-    return a + frac * (eb_pctl_kth(p, lo + 1) - a);
+    double frac = pos - lo, a, b;
+    kth_pair(p, lo, &a, &b);
+    return frac == 0 ? a : a + frac * (b - a);
 }
