@@ -1,0 +1,58 @@
+/* The whole per-bar path of DESIGN.md: bar -> features -> model -> signal -> risk & positions -> intents,
+ * in one caller-supplied block of memory. Without a model it runs model-free on a signal the caller gives
+ * per bar (backtests of fixed or random signals, benchmarks); the features are then not computed at all.
+ * The ATR the risk rules use, and its mean over historical_atr_window bars, come from a small tracker of
+ * its own (the same Wilder ATR as the features, so both modes size alike). */
+#ifndef EB_CORE_PIPELINE_H
+#define EB_CORE_PIPELINE_H
+
+#include "core/engine.h"
+#include "core/features.h"
+#include "core/ind_atr.h"
+#include "core/model.h"
+
+#include <stddef.h>
+
+#define EB_PIPELINE_MAX_ATR_WINDOW 2000
+
+typedef struct {
+    eb_engine_config_t engine;
+    eb_feature_params_t features;
+    int atr_window;           /* historical_atr_window: 252 by default, 20..EB_PIPELINE_MAX_ATR_WINDOW */
+    const eb_model_t *model;  /* NULL: model-free */
+} eb_pipeline_config_t;
+
+typedef enum {
+    EB_PIPELINE_OK = 0,
+    EB_PIPELINE_E_ARG,          /* NULL, too little memory, bad window */
+    EB_PIPELINE_E_FEATURES,     /* feature parameters invalid */
+    EB_PIPELINE_E_ENGINE,       /* engine config invalid */
+    EB_PIPELINE_E_SCHEMA,       /* model schema hash differs from the configured features' */
+    EB_PIPELINE_E_MODEL_SHAPE,  /* model is not a 58-feature, 3-class probability model */
+} eb_pipeline_status_t;
+
+typedef struct {
+    eb_engine_t engine;
+    eb_atr_t atr;
+    double atr_hist[EB_PIPELINE_MAX_ATR_WINDOW];
+    int atr_window, atr_count, atr_pos;
+    double atr_sum, atr_now;
+    const eb_model_t *model;
+    eb_features_t *features; /* inside this block, after the struct; NULL when model-free */
+    int ready;
+    double x[EB_FEATURE_COUNT];
+    double probs[EB_MODEL_MAX_CLASSES];
+} eb_pipeline_t;
+
+/* Bytes for this config (features included when a model is given); 0 when the config is invalid. */
+size_t eb_pipeline_size(const eb_pipeline_config_t *c);
+/* Lays the pipeline out in mem (8-byte aligned, >= eb_pipeline_size). Returns a status; *out on success. */
+eb_pipeline_status_t eb_pipeline_init(void *mem, size_t size, const eb_pipeline_config_t *c, eb_pipeline_t **out);
+const char *eb_pipeline_status_name(eb_pipeline_status_t s);
+/* One closed bar: features and model (or `direction` when model-free), then eb_engine_step. Returns the
+ * number of intents or -1 for a refused bar (nothing changed). */
+int eb_pipeline_step(eb_pipeline_t *p, const eb_bar_t *bar, int direction, eb_intent_t *out, int cap);
+double eb_pipeline_atr(const eb_pipeline_t *p);
+double eb_pipeline_atr_mean(const eb_pipeline_t *p); /* NaN until the window is full */
+
+#endif
