@@ -66,7 +66,7 @@ int eb_bars_csv_parse_line(const char *line, eb_bar_t *bar, char *err, size_t ca
             return -1;
     }
     if (*e)
-        return fail(err, cap, "field 'volume': followed by '%.*s' (6 fields expected)", field_len(e), e);
+        return fail(err, cap, "field 'volume': followed by '%.40s' (6 fields expected)", e);
     eb_bar_status_t st = eb_bar_check(&b);
     if (st == EB_BAR_NON_POSITIVE) {
         int i = b.open <= 0 ? 1 : b.high <= 0 ? 2 : b.low <= 0 ? 3 : 4;
