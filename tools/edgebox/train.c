@@ -2,6 +2,8 @@
 
 #include "core/labels.h"
 #include "core/model.h"
+#include "core/risk.h"
+#include "core/signal.h"
 #include "tools/edgebox/model_compile.h"
 #include "tools/edgebox/wf_tune.h"
 
@@ -56,9 +58,10 @@ static int run_features(eb_dataset_t *ds, const eb_train_costs_t *costs, char *e
         ds->ready[t] = r == 1;
         for (int j = 0; j < EB_FEATURE_COUNT; j++)
             ds->x[t * EB_FEATURE_COUNT + (size_t)j] = r == 1 ? (float)row[j] : NAN;
-        double atr = eb_features_atr(f), mean = eb_features_atr_mean(f), m = atr / mean;
+        double atr = eb_features_atr(f);
         ds->atr[t] = atr;
-        ds->mult[t] = isfinite(m) ? fmin(fmax(m, costs->min_multiplier), costs->max_multiplier) : NAN;
+        ds->mult[t] = eb_risk_vol_multiplier(atr, eb_features_atr_mean(f), costs->min_multiplier,
+                                             costs->max_multiplier);
     }
     free(mem);
     return 0;
@@ -310,8 +313,8 @@ int eb_train_signals(const eb_dataset_t *ds, const uint8_t *blob, size_t blob_le
         snprintf(err, cap, "model: %s", me.msg);
         return -1;
     }
-    eb_model_decision_t d;
-    eb_model_decision(&m, &d);
+    eb_signal_params_t sp;
+    eb_signal_params_from_model(&sp, &m);
     double x[EB_FEATURE_COUNT], p[EB_MODEL_MAX_CLASSES];
     for (size_t t = lo; t < hi; t++) {
         sig[t - lo] = 0;
@@ -321,8 +324,8 @@ int eb_train_signals(const eb_dataset_t *ds, const uint8_t *blob, size_t blob_le
             x[j] = ds->x[t * EB_FEATURE_COUNT + (size_t)j];
         eb_model_predict(&m, x, p);
         eb_model_calibrate(&m, p, p);
-        double pb = p[d.class_buy], ps = p[d.class_sell];
-        sig[t - lo] = (int8_t)(pb >= d.threshold_buy && pb > ps ? 1 : ps >= d.threshold_sell && ps > pb ? -1 : 0);
+        eb_signal_t sg;
+        sig[t - lo] = (int8_t)(eb_signal_from_probs(&sp, p, eb_model_num_classes(&m), &sg) == 0 ? sg.direction : 0);
         if (probs)
             for (int k = 0; k < 3; k++)
                 probs[3 * (t - lo) + (size_t)k] = p[k];

@@ -1,6 +1,7 @@
 #include "tools/edgebox/wf_io.h"
 
 #include "app/bars_csv.h"
+#include "core/calendar.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -144,5 +145,22 @@ int eb_wf_load_bars(const char *path, int64_t from_ms, int64_t to_ms, eb_bar_t *
     eb_bars_csv_close(&r);
     *bars = v;
     *n = count;
+    return 0;
+}
+
+int eb_wf_parse_time(const char *s, int64_t *ms)
+{
+    int y, m, d, used = 0;
+    if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 && s[used] == 0 && m >= 1 && m <= 12 && d >= 1 &&
+        d <= 31) {
+        eb_civil_t c = {y, m, d, 0};
+        *ms = eb_calendar_to_ms(&c);
+        return 0;
+    }
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (end == s || *end || v < 0)
+        return -1;
+    *ms = v;
     return 0;
 }

@@ -19,4 +19,7 @@ int eb_wf_mkdir(const char *path, char *err, size_t errcap);
 int eb_wf_load_bars(const char *path, int64_t from_ms, int64_t to_ms, eb_bar_t **bars, size_t *n, char *err,
                     size_t errcap);
 
+/* A time argument: UTC milliseconds, or YYYY-MM-DD (midnight UTC). -1 on a malformed value. */
+int eb_wf_parse_time(const char *s, int64_t *ms);
+
 #endif

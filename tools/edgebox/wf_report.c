@@ -1,0 +1,178 @@
+#include "tools/edgebox/wf_report.h"
+
+#include "tools/edgebox/wf_io.h"
+#include "tools/edgebox/wf_merge.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char *buf;
+    size_t len, cap;
+    int bad;
+} out_t;
+
+static void put(out_t *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(out_t *o, const char *fmt, ...)
+{
+    for (int tries = 0; tries < 2 && !o->bad; tries++) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
+        va_end(ap);
+        if (n >= 0 && (size_t)n < o->cap - o->len) {
+            o->len += (size_t)n;
+            return;
+        }
+        size_t cap = 2 * o->cap + (size_t)(n > 0 ? n : 0) + 1;
+        char *nb = realloc(o->buf, cap);
+        if (!nb)
+            o->bad = 1;
+        else {
+            o->buf = nb;
+            o->cap = cap;
+        }
+    }
+}
+
+/* JSON has no inf/nan: they become null. */
+static void num(out_t *o, const char *key, double v, const char *sep)
+{
+    if (isfinite(v))
+        put(o, "\"%s\": %.17g%s", key, v, sep);
+    else
+        put(o, "\"%s\": null%s", key, sep);
+}
+
+static void set_json(out_t *o, const eb_wf_config_t *c, const eb_wf_result_t *r)
+{
+    eb_wf_set_t s;
+    eb_wf_set_get(c, r->set, &s);
+    put(o, "{\"set\": %zu, \"tenkan\": %d, \"kijun\": %d, \"senkou_b\": %d, \"rsi\": %d, \"atr\": %d, ", r->set,
+        s.fp.tenkan, s.fp.kijun, s.fp.senkou_b, s.fp.rsi, s.fp.atr);
+    num(o, "learning_rate", s.learning_rate, ", ");
+    put(o, "\"max_leaves\": %d, \"min_child_weight\": %d, \"rounds\": %d, \"trades\": %zu, ", s.max_leaves,
+        s.min_child_weight, s.rounds, r->sum.trades);
+    num(o, "expectancy_r", r->sum.expectancy, ", ");
+    num(o, "win_rate", r->sum.win_rate, ", ");
+    num(o, "profit_factor", r->sum.profit_factor, ", ");
+    num(o, "max_drawdown", r->sum.max_drawdown, ", ");
+    num(o, "total_return", r->sum.total_return, ", ");
+    num(o, "score", r->score, ", ");
+    put(o, "\"windows_ok\": %d, \"windows_profitable\": %d, \"eligible\": %s}", r->windows_ok, r->windows_profitable,
+        r->eligible ? "true" : "false");
+}
+
+static void results_json(out_t *o, const eb_wf_ctx_t *x, const eb_wf_result_t *res, size_t total, size_t best,
+                         const eb_wf_final_t *fin)
+{
+    put(o, "{\n\"config_hash\": \"%016" PRIx64 "\",\n\"data_hash\": \"%016" PRIx64 "\",\n\"bars\": %zu,\n", x->config_hash,
+        x->data_hash, x->n);
+    put(o, "\"criterion\": \"highest LCB = mean R - 1.645 sd R / sqrt(trades) among sets with every window trained "
+           "and >= %d out-of-sample trades; ties: more profitable windows, then lower index\",\n", x->cfg.min_trades);
+    put(o, "\"windows\": [");
+    for (int i = 0; i < x->nwin; i++)
+        put(o, "%s[%" PRId64 ", %" PRId64 ", %" PRId64 "]", i ? ", " : "", x->windows[i].train_start,
+            x->windows[i].valid_start, x->windows[i].valid_end);
+    put(o, "],\n\"selected\": ");
+    set_json(o, &x->cfg, &res[best]);
+    put(o, ",\n\"robust\": %s,\n\"model\": {\"file\": \"model.ebm\", \"schema_hash\": \"%016" PRIx64 "\", "
+           "\"train_start_ms\": %" PRId64 ", \"train_end_ms\": %" PRId64 ", ", res[best].eligible ? "true" : "false",
+        fin->schema_hash, fin->train_start, fin->train_end);
+    num(o, "threshold_buy", fin->model.threshold_buy, ", ");
+    num(o, "threshold_sell", fin->model.threshold_sell, ", ");
+    put(o, "\"rounds\": %d},\n\"shap_top10\": [", fin->model.rounds_used);
+    for (int i = 0; i < 10; i++) {
+        put(o, "%s{\"feature\": \"%s\", ", i ? ", " : "", eb_feature_names[fin->shap[i].feature]);
+        num(o, "mean_abs_shap", fin->shap[i].mean_abs, "}");
+    }
+    put(o, "],\n\"sets\": [\n");
+    for (size_t s = 0; s < total; s++) {
+        set_json(o, &x->cfg, &res[s]);
+        put(o, "%s\n", s + 1 < total ? "," : "");
+    }
+    put(o, "]\n}\n");
+}
+
+static void report_html(out_t *o, const eb_wf_ctx_t *x, const eb_wf_result_t *res, size_t total, size_t best,
+                        const eb_wf_final_t *fin)
+{
+    const eb_wf_result_t *b = &res[best];
+    put(o, "<!doctype html><html><head><meta charset=\"utf-8\"><title>edgebox walk-forward</title><style>"
+           "body{font:14px sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
+           "padding:2px 6px;text-align:right}.sel{background:#dfd}</style></head><body>"
+           "<h1>Walk-forward</h1><p>%d windows (train %d / validation %d / step %d months), %zu parameter sets, "
+           "%zu bars.</p>", x->nwin, x->cfg.train_months, x->cfg.valid_months, x->cfg.step_months, total, x->n);
+    put(o, "<h2>Selected: set %zu (%s)</h2><p>Out-of-sample: %zu trades, expectancy %.4f R, win rate %.1f%%, "
+           "profit factor %.3f, max drawdown %.2f%%, LCB %.4f R.</p>", b->set,
+        b->eligible ? "robust" : "not robust: no set met the criterion", b->sum.trades, b->sum.expectancy,
+        100 * b->sum.win_rate, b->sum.profit_factor, 100 * b->sum.max_drawdown, b->score);
+    put(o, "<h2>SHAP top 10 (first window)</h2><table><tr><th>feature</th><th>mean |SHAP|</th></tr>");
+    for (int i = 0; i < 10; i++)
+        put(o, "<tr><td>%s</td><td>%.6f</td></tr>", eb_feature_names[fin->shap[i].feature], fin->shap[i].mean_abs);
+    put(o, "</table><h2>All sets</h2><table><tr><th>set</th><th>trades</th><th>expectancy R</th><th>win rate</th>"
+           "<th>PF</th><th>max DD</th><th>LCB</th><th>profitable windows</th></tr>");
+    for (size_t s = 0; s < total; s++)
+        put(o, "<tr%s><td>%zu</td><td>%zu</td><td>%.4f</td><td>%.3f</td><td>%.3f</td><td>%.4f</td><td>%.4f</td>"
+               "<td>%d/%d</td></tr>", s == best ? " class=\"sel\"" : "", s, res[s].sum.trades, res[s].sum.expectancy,
+            res[s].sum.win_rate, res[s].sum.profit_factor, res[s].sum.max_drawdown, res[s].score,
+            res[s].windows_profitable, x->nwin);
+    put(o, "</table></body></html>\n");
+}
+
+static void summary_json(out_t *o, const eb_wf_result_t *b, const eb_wf_final_t *fin)
+{
+    put(o, "{\"window_start\": %" PRId64 ", \"window_end\": %" PRId64 ", \"rows_train\": %zu, \"rows_valid\": %zu, "
+           "\"schema_hash\": \"%016" PRIx64 "\", \"metrics\": {", fin->train_start / 1000, fin->train_end / 1000,
+        fin->model.rows_fit, fin->model.rows_tune, fin->schema_hash);
+    num(o, "oos_expectancy_r", b->sum.expectancy, ", ");
+    num(o, "oos_win_rate", b->sum.win_rate, ", ");
+    num(o, "oos_profit_factor", b->sum.profit_factor, ", ");
+    num(o, "oos_max_drawdown", b->sum.max_drawdown, ", ");
+    put(o, "\"oos_trades\": %zu}, \"importances\": [", b->sum.trades);
+    for (int i = 0; i < 10; i++) {
+        put(o, "%s[\"%s\", ", i ? ", " : "", eb_feature_names[fin->shap[i].feature]);
+        put(o, "%.17g]", fin->shap[i].mean_abs);
+    }
+    put(o, "]}\n");
+}
+
+static int save(const eb_wf_ctx_t *x, const char *name, out_t *o, char *err, size_t cap)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", x->dir, name);
+    int rc = o->bad ? -1 : eb_wf_write_atomic(path, o->buf, o->len, err, cap);
+    if (o->bad)
+        snprintf(err, cap, "%s: out of memory", path);
+    o->len = 0;
+    return rc;
+}
+
+int eb_wf_write_outputs(const eb_wf_ctx_t *x, const void *results, size_t total, size_t best,
+                        const eb_wf_final_t *fin, char *err, size_t cap)
+{
+    const eb_wf_result_t *res = results;
+    out_t o = {malloc(1 << 16), 0, 1 << 16, 0};
+    o.bad = !o.buf;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/model.ebm", x->dir);
+    int rc = eb_wf_write_atomic(path, fin->model.blob, fin->model.blob_len, err, cap);
+    if (!rc) {
+        results_json(&o, x, res, total, best, fin);
+        rc = save(x, "results.json", &o, err, cap);
+    }
+    if (!rc) {
+        report_html(&o, x, res, total, best, fin);
+        rc = save(x, "report.html", &o, err, cap);
+    }
+    if (!rc) {
+        summary_json(&o, &res[best], fin);
+        rc = save(x, "model.summary.json", &o, err, cap);
+    }
+    free(o.buf);
+    return rc;
+}
