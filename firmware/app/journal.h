@@ -129,7 +129,8 @@ int eb_journal_positions_each(eb_journal_t *j, int (*cb)(void *ctx, const eb_jou
 int eb_journal_equity_add(eb_journal_t *j, const eb_journal_equity_t *e); /* one row per time_ms */
 int eb_journal_equity_last(eb_journal_t *j, eb_journal_equity_t *out);   /* 0, 1 when none, -1 */
 int eb_journal_decision_add(eb_journal_t *j, const eb_journal_decision_t *d);
-/* kind: start, stop, kill_switch, arming, breaker, model, lifecycle, reconcile, stale_data, error, config. */
+/* kind: start, stop, kill_switch, arming, breaker, model, lifecycle, reconcile, stale_data, trade, error,
+ * config (anything else is refused by the schema's CHECK). */
 int eb_journal_event_add(eb_journal_t *j, int64_t time_ms, const char *kind, const char *detail);
 /* The newest `limit` events (of `kind`, or all when NULL), newest first. Returns the number written. */
 int eb_journal_events_recent(eb_journal_t *j, const char *kind, eb_journal_event_t *out, int limit);
@@ -142,10 +143,10 @@ int eb_journal_state_get(eb_journal_t *j, const char *key, char *buf, size_t cap
 int eb_journal_state_set_u64(eb_journal_t *j, const char *key, uint64_t v, int64_t now_ms);
 int eb_journal_state_get_u64(eb_journal_t *j, const char *key, uint64_t *v); /* 0, 1 missing, -1 */
 
-/* The kill-switch latch, which survives restarts (SPEC section 9): the state key killswitch.latched and a
- * kill_switch event ("latched: <detail>" or "re-armed: <detail>", e.g. detail "button", "api") in one
- * transaction. A missing key reads as not latched. */
-int eb_journal_killswitch_set(eb_journal_t *j, int latched, const char *detail, int64_t now_ms);
+/* The kill-switch latch, which survives restarts (SPEC section 9): the state key killswitch.latched. The
+ * caller journals the matching kill_switch event (with its detail) in the same transaction if it wants
+ * them atomic. A missing key reads as not latched. */
+int eb_journal_killswitch_set(eb_journal_t *j, int latched, int64_t now_ms);
 int eb_journal_killswitch_get(eb_journal_t *j, int *latched);
 
 /* Arming changed: one "arming" event naming the reasons set and cleared and the resulting set, and the

@@ -180,16 +180,9 @@ int eb_journal_state_get_u64(eb_journal_t *j, const char *key, uint64_t *v)
     return 0;
 }
 
-int eb_journal_killswitch_set(eb_journal_t *j, int latched, const char *detail, int64_t now_ms)
+int eb_journal_killswitch_set(eb_journal_t *j, int latched, int64_t now_ms)
 {
-    char text[200];
-    snprintf(text, sizeof text, "%s: %s", latched ? "latched" : "re-armed", detail ? detail : "");
-    if (eb_journal_step_begin(j) != 0)
-        return -1;
-    int rc = eb_journal_state_set(j, "killswitch.latched", latched ? "1" : "0", now_ms);
-    if (rc == 0)
-        rc = eb_journal_event_add(j, now_ms, "kill_switch", text);
-    return eb_journal_step_end(j, rc);
+    return eb_journal_state_set(j, "killswitch.latched", latched ? "1" : "0", now_ms);
 }
 
 int eb_journal_killswitch_get(eb_journal_t *j, int *latched)

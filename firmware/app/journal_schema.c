@@ -39,7 +39,7 @@ const char eb_journal_schema_sql[] =
     "CREATE INDEX decisions_bar ON decisions(bar_ms);"
     "CREATE TABLE events("
     " id INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, kind TEXT NOT NULL CHECK(kind IN ('start','stop',"
-    "  'kill_switch','arming','breaker','model','lifecycle','reconcile','stale_data','error','config')),"
+    "  'kill_switch','arming','breaker','model','lifecycle','reconcile','stale_data','trade','error','config')),"
     " detail TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX events_kind ON events(kind, id);"
     "CREATE TABLE state(key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_ms INTEGER NOT NULL);"

@@ -304,7 +304,8 @@ TEST(restart_resumes_state)
     strcpy(d.action, "buy");
     strcpy(d.model_id, "m-7");
     CHECK_EQ_INT(eb_journal_decision_add(j, &d), 0);
-    CHECK_EQ_INT(eb_journal_killswitch_set(j, 1, "button", 2500), 0);
+    CHECK_EQ_INT(eb_journal_killswitch_set(j, 1, 2500), 0);
+    CHECK_EQ_INT(eb_journal_event_add(j, 2500, "kill_switch", "latched: button"), 0);
     CHECK_EQ_INT(eb_journal_state_set_u64(j, "model.release_counter", UINT64_MAX - 1, 2600), 0);
     CHECK_EQ_INT(eb_journal_lifecycle_set(j, "ichimoku-rsi", "incubation", 1000, 2700), 0);
     eb_arming_t m = EB_DISARM_BIT(EB_DISARM_KILL_SWITCH) | EB_DISARM_BIT(EB_DISARM_STALE_DATA);
@@ -358,7 +359,7 @@ TEST(restart_resumes_state)
     CHECK_EQ_STR(ev[1].kind, "kill_switch");
     CHECK_EQ_STR(ev[1].detail, "latched: button");
     /* re-arm and clear: journalled and read back after another restart */
-    CHECK_EQ_INT(eb_journal_killswitch_set(j, 0, "long press", 3000), 0);
+    CHECK_EQ_INT(eb_journal_killswitch_set(j, 0, 3000), 0);
     CHECK_EQ_INT(eb_journal_arming_changed(j, m, 0, 3000), 0);
     CHECK_EQ_INT(eb_journal_arming_changed(j, 0, 0, 3001), 0); /* no change: nothing written */
     eb_journal_close(j);
