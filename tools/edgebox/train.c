@@ -5,6 +5,7 @@
 #include "core/risk.h"
 #include "core/signal.h"
 #include "tools/edgebox/model_compile.h"
+#include "tools/edgebox/wf_io.h"
 #include "tools/edgebox/wf_tune.h"
 
 #include <math.h>
@@ -330,5 +331,38 @@ int eb_train_signals(const eb_dataset_t *ds, const uint8_t *blob, size_t blob_le
             for (int k = 0; k < 3; k++)
                 probs[3 * (t - lo) + (size_t)k] = p[k];
     }
+    return 0;
+}
+
+int eb_train_read_model(const char *path, uint8_t **blob, size_t *len, char *err, size_t cap)
+{
+    size_t n;
+    char *data = eb_wf_read_file(path, &n, err, cap);
+    if (!data)
+        return -1;
+    size_t off = 0, plen = n;
+    if (n >= EB_SIGNED_OVERHEAD && memcmp(data, EB_SIGNED_MAGIC, 8) == 0) {
+        uint64_t declared = 0;
+        memcpy(&declared, data + 16, 8); /* little-endian hosts only, like the rest of the host tool */
+        off = EB_SIGNED_PAYLOAD_OFFSET;
+        plen = declared <= n - EB_SIGNED_OVERHEAD ? (size_t)declared : 0;
+    }
+    uint8_t *b = plen ? aligned_alloc(16, (plen + 15) / 16 * 16) : NULL;
+    if (!b) {
+        free(data);
+        snprintf(err, cap, "%s: empty or malformed model file", path);
+        return -1;
+    }
+    memcpy(b, data + off, plen);
+    free(data);
+    eb_model_t m;
+    eb_model_error_t me;
+    if (eb_model_open(&m, b, plen, &me) != 0) {
+        snprintf(err, cap, "%s: not a model blob: %s", path, me.msg);
+        free(b);
+        return -1;
+    }
+    *blob = b;
+    *len = plen;
     return 0;
 }

@@ -76,4 +76,7 @@ void eb_trained_free(eb_trained_t *t);
 int eb_train_signals(const eb_dataset_t *ds, const uint8_t *blob, size_t blob_len, size_t lo, size_t hi,
                      int8_t *sig, double *probs, char *err, size_t errcap);
 
+/* Reads a model file: a compiled blob (.ebm) or a signed container (its payload). *blob is malloc'd. */
+int eb_train_read_model(const char *path, uint8_t **blob, size_t *len, char *err, size_t errcap);
+
 #endif

@@ -132,3 +132,23 @@ int eb_wf_shard_parse(const char *s, int *i, int *n)
 }
 
 int eb_wf_shard_owns(size_t index, int i, int n) { return (int)(index % (size_t)n) == i - 1; }
+
+int eb_wf_params_for_hash(const eb_wf_config_t *c, uint64_t hash, eb_feature_params_t *out)
+{
+    eb_feature_params_t d = eb_feature_params_default();
+    d.displacement = c->displacement;
+    if (eb_features_schema_hash(&d) == hash) {
+        *out = d;
+        return 0;
+    }
+    size_t combos = c->trials ? eb_wf_set_count(c) / (size_t)c->trials : 0;
+    for (size_t i = 0; i < combos; i++) {
+        eb_wf_set_t s;
+        eb_wf_set_get(c, i * (size_t)c->trials, &s);
+        if (eb_features_schema_hash(&s.fp) == hash) {
+            *out = s.fp;
+            return 0;
+        }
+    }
+    return -1;
+}

@@ -41,6 +41,10 @@ typedef struct {
 size_t eb_wf_set_count(const eb_wf_config_t *c);
 void eb_wf_set_get(const eb_wf_config_t *c, size_t index, eb_wf_set_t *out);
 
+/* The indicator parameters in the config's grid (or the defaults) whose schema hash is `hash`: how a model
+ * blob, which records only the hash, finds the features it was trained on. 0, or -1 when none matches. */
+int eb_wf_params_for_hash(const eb_wf_config_t *c, uint64_t hash, eb_feature_params_t *out);
+
 /* "i/N" (1 <= i <= N <= 100000) -> shard i, of N; returns -1 on a malformed value. */
 int eb_wf_shard_parse(const char *s, int *i, int *n);
 /* Set `index` belongs to shard i of N when index % N == i - 1. */

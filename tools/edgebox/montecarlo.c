@@ -1,0 +1,185 @@
+#include "tools/edgebox/montecarlo.h"
+
+#include "tools/edgebox/wf_io.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void eb_mc_params_default(eb_mc_params_t *p)
+{
+    p->runs = 1000;
+    p->seed = 42;
+    p->pass_fraction = 0.95;
+    p->alpha = 0.05;
+}
+
+void eb_mc_result_free(eb_mc_result_t *r)
+{
+    free(r->run);
+    r->run = NULL;
+}
+
+void eb_mc_decide(eb_mc_result_t *r, const eb_mc_params_t *p)
+{
+    size_t n = (size_t)p->runs, pos = 0;
+    double *e = malloc((n ? n : 1) * sizeof *e);
+    for (size_t i = 0; i < n; i++) {
+        pos += r->run[i].expectancy > 0;
+        if (e)
+            e[i] = r->run[i].expectancy;
+    }
+    r->positive_fraction = n ? (double)pos / (double)n : 0;
+    r->mean_expectancy = e ? eb_stats_mean(e, n) : 0;
+    r->ttest_ok = e && eb_stats_ttest(e, n, 0.0, &r->ttest) == EB_TTEST_OK;
+    free(e);
+    int frac_ok = r->positive_fraction > p->pass_fraction;
+    int t_ok = r->ttest_ok && r->ttest.p_greater < p->alpha;
+    r->pass = frac_ok && t_ok;
+    if (r->p_buy + r->p_sell == 0)
+        snprintf(r->reason, sizeof r->reason, "fail: the model gave no signal in the window, so random signals "
+                 "with its frequencies make no trades");
+    else if (!frac_ok)
+        snprintf(r->reason, sizeof r->reason, "fail: %.1f%% of runs have a positive expectancy (need > %.0f%%)",
+                 100 * r->positive_fraction, 100 * p->pass_fraction);
+    else if (!t_ok)
+        snprintf(r->reason, sizeof r->reason, "fail: mean expectancy not significantly > 0 (one-sided p = %.4g, "
+                 "need < %g)", r->ttest_ok ? r->ttest.p_greater : NAN, p->alpha);
+    else
+        snprintf(r->reason, sizeof r->reason, "pass: %.1f%% of runs positive, one-sided p = %.3g",
+                 100 * r->positive_fraction, r->ttest.p_greater);
+}
+
+int eb_mc_run(const eb_dataset_t *ds, const int8_t *sig, size_t lo, size_t hi, const eb_wf_sim_params_t *sim,
+              const eb_mc_params_t *p, eb_mc_result_t *out, char *err, size_t cap)
+{
+    size_t k = hi - lo, nb = 0, ns = 0;
+    *out = (eb_mc_result_t){.bars = k};
+    if (p->runs < 2 || p->runs > 10000000 || hi <= lo) {
+        snprintf(err, cap, "montecarlo: runs must be 2..10000000 and the window non-empty (runs %d, %zu bars)",
+                 p->runs, k);
+        return -1;
+    }
+    for (size_t i = 0; i < k; i++) {
+        nb += sig[i] == 1;
+        ns += sig[i] == -1;
+    }
+    out->p_buy = (double)nb / (double)k;
+    out->p_sell = (double)ns / (double)k;
+    eb_wf_trades_t trades = {0};
+    int8_t *rs = malloc(k);
+    out->run = calloc((size_t)p->runs, sizeof *out->run);
+    int rc = !rs || !out->run || eb_wf_simulate(ds, sig, lo, hi, sim, &trades);
+    eb_wf_summarize(trades.v, trades.n, &out->baseline);
+    eb_rng_t rng;
+    eb_rng_seed(&rng, p->seed);
+    for (int r = 0; r < p->runs && !rc; r++) {
+        for (size_t i = 0; i < k; i++) {
+            double u = eb_rng_uniform(&rng);
+            rs[i] = (int8_t)(u < out->p_buy ? 1 : u < out->p_buy + out->p_sell ? -1 : 0);
+        }
+        trades.n = 0;
+        rc = eb_wf_simulate(ds, rs, lo, hi, sim, &trades);
+        eb_wf_summarize(trades.v, trades.n, &out->run[r]);
+    }
+    free(rs);
+    eb_wf_trades_free(&trades);
+    if (rc) {
+        snprintf(err, cap, "montecarlo: out of memory");
+        eb_mc_result_free(out);
+        return -1;
+    }
+    eb_mc_decide(out, p);
+    return 0;
+}
+
+static double fin(double v) { return isfinite(v) ? v : -1; } /* JSON has no inf: profit factor inf -> -1 */
+
+static void json_summary(FILE *f, const eb_wf_summary_t *s)
+{
+    fprintf(f, "{\"trades\": %zu, \"expectancy_r\": %.17g, \"win_rate\": %.17g, \"profit_factor\": %.17g, "
+            "\"max_drawdown\": %.17g}", s->trades, s->expectancy, s->win_rate, fin(s->profit_factor), s->max_drawdown);
+}
+
+static void write_json(FILE *f, const eb_mc_params_t *p, const eb_mc_result_t *r, int64_t from, int64_t to)
+{
+    fprintf(f, "{\n\"runs\": %d,\n\"seed\": %llu,\n\"window\": [%" PRId64 ", %" PRId64 "],\n\"bars\": %zu,\n"
+            "\"class_frequencies\": {\"buy\": %.17g, \"sell\": %.17g, \"none\": %.17g},\n\"baseline\": ",
+            p->runs, (unsigned long long)p->seed, from, to, r->bars, r->p_buy, r->p_sell, 1 - r->p_buy - r->p_sell);
+    json_summary(f, &r->baseline);
+    fprintf(f, ",\n\"positive_fraction\": %.17g,\n\"mean_expectancy_r\": %.17g,\n\"t\": %.17g,\n"
+            "\"p_value_one_sided\": %.17g,\n\"rule\": \"pass if > %g of runs have expectancy > 0 and the one-sample "
+            "t-test of run expectancies against 0 has one-sided p < %g\",\n\"pass\": %s,\n\"verdict\": \"%s\",\n"
+            "\"per_run\": [\n", r->positive_fraction, r->mean_expectancy, r->ttest_ok ? fin(r->ttest.t) : 0,
+            r->ttest_ok ? r->ttest.p_greater : 1, p->pass_fraction, p->alpha, r->pass ? "true" : "false", r->reason);
+    for (int i = 0; i < p->runs; i++) {
+        json_summary(f, &r->run[i]);
+        fputs(i + 1 < p->runs ? ",\n" : "\n", f);
+    }
+    fputs("]\n}\n", f);
+}
+
+static void write_html(FILE *f, const eb_mc_params_t *p, const eb_mc_result_t *r)
+{
+    enum { BINS = 40 };
+    double lo = INFINITY, hi = -INFINITY;
+    int count[BINS] = {0}, top = 1;
+    for (int i = 0; i < p->runs; i++) {
+        lo = fmin(lo, r->run[i].expectancy);
+        hi = fmax(hi, r->run[i].expectancy);
+    }
+    if (!(hi > lo))
+        hi = lo + 1e-9;
+    for (int i = 0; i < p->runs; i++) {
+        int b = (int)((r->run[i].expectancy - lo) / (hi - lo) * BINS);
+        b = b >= BINS ? BINS - 1 : b;
+        if (++count[b] > top)
+            top = count[b];
+    }
+    fprintf(f, "<!doctype html><html><head><meta charset=\"utf-8\"><title>edgebox Monte Carlo</title></head>"
+            "<body style=\"font:14px sans-serif;margin:2em\"><h1>Monte Carlo random-signal test: %s</h1>"
+            "<p>%s</p><p>%d runs, seed %llu; signal frequencies buy %.4f, sell %.4f. Model baseline: %zu trades, "
+            "expectancy %.4f R. Runs: mean expectancy %.4f R, %.1f%% positive.</p>"
+            "<svg width=\"820\" height=\"320\" viewBox=\"0 0 820 320\">", r->pass ? "PASS" : "FAIL", r->reason,
+            p->runs, (unsigned long long)p->seed, r->p_buy, r->p_sell, r->baseline.trades, r->baseline.expectancy,
+            r->mean_expectancy, 100 * r->positive_fraction);
+    for (int b = 0; b < BINS; b++) {
+        double h = 260.0 * count[b] / top, x0 = lo + (hi - lo) * b / BINS;
+        fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"18\" height=\"%.1f\" fill=\"%s\"><title>%.4f R: %d"
+                "</title></rect>", 10 + 20 * b, 280 - h, h, x0 >= 0 ? "#3a3" : "#c33", x0, count[b]);
+    }
+    fprintf(f, "<text x=\"10\" y=\"300\">%.4f R</text><text x=\"730\" y=\"300\">%.4f R</text></svg>"
+            "<p>Green bars: runs with expectancy >= 0.</p></body></html>\n", lo, hi);
+}
+
+int eb_mc_write(const char *dir, const eb_mc_params_t *p, const eb_mc_result_t *r, int64_t from_ms, int64_t to_ms,
+                char *err, size_t cap)
+{
+    if (eb_wf_mkdir(dir, err, cap))
+        return -1;
+    const char *names[2] = {"montecarlo.json", "montecarlo.html"};
+    for (int i = 0; i < 2; i++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        if (!f) {
+            snprintf(err, cap, "out of memory");
+            return -1;
+        }
+        if (i == 0)
+            write_json(f, p, r, from_ms, to_ms);
+        else
+            write_html(f, p, r);
+        fclose(f);
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        int rc = eb_wf_write_atomic(path, buf, len, err, cap);
+        free(buf);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
