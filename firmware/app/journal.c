@@ -65,6 +65,14 @@ double eb_journal_col_real(sqlite3_stmt *st, int i)
     return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
 }
 
+int eb_journal_walk_end(eb_journal_t *j, eb_journal_stmt_t s, int stop, int rc, const char *what)
+{
+    if (!stop && rc != SQLITE_DONE)
+        stop = eb_journal_fail(j, "reading %s: %s", what, sqlite3_errmsg(j->db));
+    eb_journal_done(j, s);
+    return stop;
+}
+
 int eb_journal_fits(const char *s, size_t cap) { return s && strlen(s) < cap; }
 
 const char *eb_journal_error(const eb_journal_t *j) { return j->err; }

@@ -36,6 +36,8 @@ int eb_journal_step_begin(eb_journal_t *j);
 int eb_journal_step_end(eb_journal_t *j, int rc);
 /* Resets and clears a statement's bindings (after reading rows). */
 void eb_journal_done(eb_journal_t *j, eb_journal_stmt_t s);
+/* Ends a walk over rows: a step error (unless cb stopped it) becomes the error; returns the result. */
+int eb_journal_walk_end(eb_journal_t *j, eb_journal_stmt_t s, int stop, int rc, const char *what);
 /* Binds text (NULL -> NULL), a double (NaN -> NULL). */
 void eb_journal_bind_text(sqlite3_stmt *st, int i, const char *s);
 void eb_journal_bind_real(sqlite3_stmt *st, int i, double v);

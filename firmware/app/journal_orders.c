@@ -186,10 +186,7 @@ int eb_journal_orders_open(eb_journal_t *j, int (*cb)(void *ctx, const eb_journa
         read_order(st, &o);
         stop = cb(ctx, &o);
     }
-    if (!stop && rc != SQLITE_DONE)
-        stop = eb_journal_fail(j, "reading open orders: %s", sqlite3_errmsg(j->db));
-    eb_journal_done(j, JS_ORDERS_OPEN);
-    return stop;
+    return eb_journal_walk_end(j, JS_ORDERS_OPEN, stop, rc, "open orders");
 }
 
 int eb_journal_fill_add(eb_journal_t *j, const eb_journal_fill_t *f)

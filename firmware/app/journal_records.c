@@ -56,10 +56,7 @@ int eb_journal_positions_each(eb_journal_t *j, int (*cb)(void *ctx, const eb_jou
         p.updated_ms = sqlite3_column_int64(st, 11);
         stop = cb(ctx, &p);
     }
-    if (!stop && rc != SQLITE_DONE)
-        stop = eb_journal_fail(j, "reading positions: %s", sqlite3_errmsg(j->db));
-    eb_journal_done(j, JS_POS_ALL);
-    return stop;
+    return eb_journal_walk_end(j, JS_POS_ALL, stop, rc, "positions");
 }
 
 int eb_journal_equity_add(eb_journal_t *j, const eb_journal_equity_t *e)
