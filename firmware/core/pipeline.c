@@ -9,28 +9,40 @@ static int model_shape_ok(const eb_model_t *m)
            eb_model_objective(m) == EB_MODEL_OBJ_SOFTPROB;
 }
 
+static eb_pipeline_status_t check_model(const eb_model_t *m, uint64_t schema_hash)
+{
+    if (!model_shape_ok(m))
+        return EB_PIPELINE_E_MODEL_SHAPE;
+    if (eb_model_schema_hash(m) != schema_hash)
+        return EB_PIPELINE_E_SCHEMA;
+    return EB_PIPELINE_OK;
+}
+
 static size_t head_size(void) { return (sizeof(eb_pipeline_t) + 7u) & ~(size_t)7u; }
+
+static int window_ok(int w) { return w >= 20 && w <= EB_PIPELINE_MAX_ATR_WINDOW; }
 
 size_t eb_pipeline_size(const eb_pipeline_config_t *c)
 {
-    if (!c || c->atr_window < 20 || c->atr_window > EB_PIPELINE_MAX_ATR_WINDOW)
+    if (!c || !window_ok(c->atr_window))
         return 0;
-    size_t f = c->model ? eb_features_state_size(&c->features) : 0;
-    if (c->model && f == 0)
+    int with_features = c->model || c->with_features;
+    size_t f = with_features ? eb_features_state_size(&c->features) : 0;
+    if (with_features && f == 0)
         return 0;
     return head_size() + f;
 }
 
 eb_pipeline_status_t eb_pipeline_init(void *mem, size_t size, const eb_pipeline_config_t *c, eb_pipeline_t **out)
 {
-    if (!mem || !c || !out || ((uintptr_t)mem & 7u) || c->atr_window < 20 || c->atr_window > EB_PIPELINE_MAX_ATR_WINDOW)
+    if (!mem || !c || !out || ((uintptr_t)mem & 7u) || !window_ok(c->atr_window))
         return EB_PIPELINE_E_ARG;
     if (eb_feature_params_validate(&c->features, NULL) != 0)
         return EB_PIPELINE_E_FEATURES;
-    if (c->model && !model_shape_ok(c->model))
-        return EB_PIPELINE_E_MODEL_SHAPE;
-    if (c->model && eb_model_schema_hash(c->model) != eb_features_schema_hash(&c->features))
-        return EB_PIPELINE_E_SCHEMA;
+    uint64_t hash = eb_features_schema_hash(&c->features);
+    eb_pipeline_status_t st = c->model ? check_model(c->model, hash) : EB_PIPELINE_OK;
+    if (st != EB_PIPELINE_OK)
+        return st;
     if (size < eb_pipeline_size(c) || eb_atr_size(c->features.atr) > sizeof(eb_atr_t))
         return EB_PIPELINE_E_ARG;
     eb_pipeline_t *p = mem;
@@ -43,9 +55,24 @@ eb_pipeline_status_t eb_pipeline_init(void *mem, size_t size, const eb_pipeline_
     p->atr_window = c->atr_window;
     p->atr_now = NAN;
     p->model = c->model;
-    if (c->model)
+    p->params = c->features;
+    p->schema_hash = hash;
+    if (c->model || c->with_features)
         p->features = eb_features_init((char *)mem + head_size(), size - head_size(), &c->features);
     *out = p;
+    return EB_PIPELINE_OK;
+}
+
+eb_pipeline_status_t eb_pipeline_set_model(eb_pipeline_t *p, const eb_model_t *m)
+{
+    if (!p || (m && !p->features))
+        return EB_PIPELINE_E_ARG;
+    eb_pipeline_status_t st = m ? check_model(m, p->schema_hash) : EB_PIPELINE_OK;
+    if (st != EB_PIPELINE_OK)
+        return st;
+    p->model = m;
+    if (m)
+        eb_signal_params_from_model(&p->engine.cfg.signal, m);
     return EB_PIPELINE_OK;
 }
 
@@ -98,8 +125,9 @@ int eb_pipeline_step(eb_pipeline_t *p, const eb_bar_t *bar, int direction, eb_in
     }
     eb_engine_input_t in = {.direction = direction};
     int features_ready = 1;
+    if (p->features)
+        features_ready = p->features_ready = eb_features_step(p->features, bar, p->x) == 1;
     if (p->model) {
-        features_ready = eb_features_step(p->features, bar, p->x) == 1;
         if (features_ready) {
             eb_model_predict(p->model, p->x, p->probs);
             eb_model_calibrate(p->model, p->probs, p->probs);
@@ -113,5 +141,6 @@ int eb_pipeline_step(eb_pipeline_t *p, const eb_bar_t *bar, int direction, eb_in
     in.atr = p->atr_now;
     in.atr_mean = eb_pipeline_atr_mean(p);
     in.ready = features_ready && !isnan(in.atr_mean);
+    p->ready = in.ready;
     return eb_engine_step(&p->engine, bar, &in, out, cap);
 }

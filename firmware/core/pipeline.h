@@ -1,6 +1,7 @@
 /* The whole per-bar path of DESIGN.md: bar -> features -> model -> signal -> risk & positions -> intents,
  * in one caller-supplied block of memory. Without a model it runs model-free on a signal the caller gives
- * per bar (backtests of fixed or random signals, benchmarks); the features are then not computed at all.
+ * per bar (backtests of fixed or random signals, benchmarks); the features are then computed only when
+ * asked for (with_features: the daemon keeps them warm for a model that arrives later).
  * The ATR the risk rules use, and its mean over historical_atr_window bars, come from a small tracker of
  * its own (the same Wilder ATR as the features, so both modes size alike). */
 #ifndef EB_CORE_PIPELINE_H
@@ -12,6 +13,7 @@
 #include "core/model.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define EB_PIPELINE_MAX_ATR_WINDOW 2000
 
@@ -20,11 +22,13 @@ typedef struct {
     eb_feature_params_t features;
     int atr_window;           /* historical_atr_window: 252 by default, 20..EB_PIPELINE_MAX_ATR_WINDOW */
     const eb_model_t *model;  /* NULL: model-free */
+    int with_features;        /* compute the features even without a model (the daemon, so a model that
+                                 arrives later starts on warm features); always on with a model */
 } eb_pipeline_config_t;
 
 typedef enum {
     EB_PIPELINE_OK = 0,
-    EB_PIPELINE_E_ARG,          /* NULL, too little memory, bad window */
+    EB_PIPELINE_E_ARG,          /* NULL, too little memory, bad window, no features for a model */
     EB_PIPELINE_E_FEATURES,     /* feature parameters invalid */
     EB_PIPELINE_E_ENGINE,       /* engine config invalid */
     EB_PIPELINE_E_SCHEMA,       /* model schema hash differs from the configured features' */
@@ -38,16 +42,22 @@ typedef struct {
     int atr_window, atr_count, atr_pos;
     double atr_sum, atr_now;
     const eb_model_t *model;
-    eb_features_t *features; /* inside this block, after the struct; NULL when model-free */
-    int ready;
+    eb_feature_params_t params;
+    eb_features_t *features; /* inside this block, after the struct; NULL without features */
+    int features_ready;      /* the last bar's features are defined (x is valid) */
+    int ready;               /* the last step had every feature and the ATR history defined */
+    uint64_t schema_hash;    /* of the configured features */
     double x[EB_FEATURE_COUNT];
     double probs[EB_MODEL_MAX_CLASSES];
 } eb_pipeline_t;
 
-/* Bytes for this config (features included when a model is given); 0 when the config is invalid. */
+/* Bytes for this config (features included when a model is given or asked for); 0 when invalid. */
 size_t eb_pipeline_size(const eb_pipeline_config_t *c);
 /* Lays the pipeline out in mem (8-byte aligned, >= eb_pipeline_size). Returns a status; *out on success. */
 eb_pipeline_status_t eb_pipeline_init(void *mem, size_t size, const eb_pipeline_config_t *c, eb_pipeline_t **out);
+/* Swaps the model between two bars (same checks as init; the pipeline must compute features). The signal
+ * thresholds come from the new model. NULL runs model-free. A refused model leaves the running one. */
+eb_pipeline_status_t eb_pipeline_set_model(eb_pipeline_t *p, const eb_model_t *m);
 const char *eb_pipeline_status_name(eb_pipeline_status_t s);
 /* One closed bar: features and model (or `direction` when model-free), then eb_engine_step. Returns the
  * number of intents or -1 for a refused bar (nothing changed). */
