@@ -16,16 +16,18 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: edgebox walkforward --config C --in BARS.csv --out DIR [--jobs N] [--shard i/N]\n"
-            "                           [--from T0] [--to T1] [--quiet]\n"
+            "                           [--from T0] [--to T1] [--key KEY --release N] [--quiet]\n"
             "       edgebox walkforward --merge --config C --in BARS.csv --out DIR [SHARD_DIR ...]\n"
             "  Runs (or resumes: same command, same DIR) every parameter set of the config's \"walkforward\"\n"
             "  section; --shard i/N runs only sets with index %% N == i-1 (then --merge, after all shards, selects\n"
             "  the most robust set and writes results.json, report.html, model.ebm, model.summary.json).\n"
-            "  T0/T1: UTC milliseconds or YYYY-MM-DD. --jobs: worker processes (default 1).\n");
+            "  T0/T1: UTC milliseconds or YYYY-MM-DD. --jobs: worker processes (default 1). --key: also sign\n"
+            "  model.ebm into DIR/model.signed (manifest: window, out-of-sample metrics, SHAP top 10).\n");
 }
 
 typedef struct {
-    const char *config, *in, *out;
+    const char *config, *in, *out, *key;
+    uint64_t release;
     int64_t from, to;
     int jobs, shard_i, shard_n, merge, quiet;
 } opts_t;
@@ -35,7 +37,8 @@ static int parse(int argc, char **argv, opts_t *o)
     static const struct option lo[] = {{"config", 1, 0, 'c'}, {"in", 1, 0, 'i'},   {"out", 1, 0, 'o'},
                                        {"jobs", 1, 0, 'j'},   {"shard", 1, 0, 's'}, {"merge", 0, 0, 'm'},
                                        {"from", 1, 0, 'f'},   {"to", 1, 0, 't'},    {"quiet", 0, 0, 'q'},
-                                       {"help", 0, 0, 'h'},   {0, 0, 0, 0}};
+                                       {"key", 1, 0, 'k'},    {"release", 1, 0, 'r'}, {"help", 0, 0, 'h'},
+                                       {0, 0, 0, 0}};
     *o = (opts_t){.from = INT64_MIN, .to = INT64_MAX, .jobs = 1, .shard_i = 1, .shard_n = 1};
     int c;
     char *end;
@@ -47,6 +50,14 @@ static int parse(int argc, char **argv, opts_t *o)
         case 'o': o->out = optarg; break;
         case 'm': o->merge = 1; break;
         case 'q': o->quiet = 1; break;
+        case 'k': o->key = optarg; break;
+        case 'r':
+            o->release = strtoull(optarg, &end, 10);
+            if (*end || *optarg == '-' || o->release == 0) {
+                fprintf(stderr, "edgebox walkforward: --release: '%s' is not allowed (allowed: 1..2^64-1)\n", optarg);
+                return 2;
+            }
+            break;
         case 'j':
             o->jobs = (int)strtol(optarg, &end, 10);
             if (*end || o->jobs < 1 || o->jobs > 256) {
@@ -73,7 +84,7 @@ static int parse(int argc, char **argv, opts_t *o)
         default: usage(stderr); return 2;
         }
     }
-    if (!o->config || !o->in || !o->out || (!o->merge && optind < argc)) {
+    if (!o->config || !o->in || !o->out || (!o->merge && optind < argc) || (o->key && !o->release)) {
         usage(stderr);
         return 2;
     }
@@ -99,6 +110,8 @@ int cmd_walkforward(int argc, char **argv)
     eb_train_costs_default(&x.costs);
     eb_wf_sim_params_default(&x.sim);
     x.quiet = o.quiet;
+    x.sign_key = o.key;
+    x.release = o.release;
     int rc = eb_wf_config_load(o.config, &cfg, err, sizeof err) || eb_wf_load_bars(o.in, o.from, o.to, &bars, &n, err, sizeof err) ||
              eb_wf_prepare(&x, &cfg, bars, n, o.out, err, sizeof err);
     if (!rc && !o.merge)

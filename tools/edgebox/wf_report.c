@@ -2,6 +2,7 @@
 
 #include "tools/edgebox/wf_io.h"
 #include "tools/edgebox/wf_merge.h"
+#include "tools/edgebox/wf_sign.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -174,5 +175,19 @@ int eb_wf_write_outputs(const eb_wf_ctx_t *x, const void *results, size_t total,
         rc = save(x, "model.summary.json", &o, err, cap);
     }
     free(o.buf);
+    if (!rc && x->sign_key) {
+        const eb_wf_result_t *b = &res[best];
+        const char *names[] = {"oos_expectancy_r", "oos_win_rate", "oos_profit_factor", "oos_max_drawdown",
+                               "oos_trades", "oos_lcb_r", "threshold_buy", "threshold_sell"};
+        double values[] = {b->sum.expectancy, b->sum.win_rate, isfinite(b->sum.profit_factor) ? b->sum.profit_factor : -1,
+                           b->sum.max_drawdown, (double)b->sum.trades, isfinite(b->score) ? b->score : -1,
+                           fin->model.threshold_buy, fin->model.threshold_sell};
+        eb_training_summary_t sum;
+        eb_wf_summary_fill(&sum, fin->train_start, fin->train_end, fin->model.rows_fit, fin->model.rows_tune, names,
+                           values, 8, fin->shap);
+        snprintf(path, sizeof path, "%s/model.signed", x->dir);
+        rc = eb_wf_sign(fin->model.blob, fin->model.blob_len, fin->schema_hash, &sum, x->sign_key, x->release,
+                        "walkforward", path, err, cap);
+    }
     return rc;
 }

@@ -20,6 +20,8 @@ typedef struct {
     uint64_t config_hash, data_hash;
     const char *dir;
     int quiet;
+    const char *sign_key; /* when set, the merge also writes DIR/model.signed with this release */
+    uint64_t release;
 } eb_wf_ctx_t;
 
 /* Every check that can fail before any work: windows fit the data, the grid is not empty, the output
