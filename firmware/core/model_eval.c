@@ -35,42 +35,85 @@ static uint32_t next_special(const eb_model_t *m, const eb_model_node_t *n, doub
     return n->left + (x < n->u.thr ? 0u : 1u);
 }
 
+/* One step from split n (not a leaf) on row f. */
+static inline uint32_t tree_step(const eb_model_t *m, const eb_model_node_t *n, const double *f)
+{
+    uint32_t meta = n->meta;
+    double x = f[meta & EB_MODEL_N_FEATURE_MASK];
+    if (meta & (EB_MODEL_N_CATEGORICAL | EB_MODEL_N_ZERO_MISSING))
+        return next_special(m, n, x);
+    if (x != x)
+        return n->left + ((meta & EB_MODEL_N_DEFAULT_LEFT) ? 0u : 1u);
+    return n->left + (x < n->u.thr ? 0u : 1u);
+}
+
 static double tree_leaf(const eb_model_t *m, uint32_t i, const double *f)
 {
-    const eb_model_node_t *nodes = m->nodes;
-    for (;;) {
-        const eb_model_node_t *n = &nodes[i];
-        uint32_t meta = n->meta;
-        if (meta & EB_MODEL_N_LEAF)
-            return n->u.thr;
-        double x = f[meta & EB_MODEL_N_FEATURE_MASK];
-        if (meta & (EB_MODEL_N_CATEGORICAL | EB_MODEL_N_ZERO_MISSING))
-            i = next_special(m, n, x);
-        else if (x != x)
-            i = n->left + ((meta & EB_MODEL_N_DEFAULT_LEFT) ? 0u : 1u);
-        else
-            i = n->left + (x < n->u.thr ? 0u : 1u);
-    }
+    while (!(m->nodes[i].meta & EB_MODEL_N_LEAF))
+        i = tree_step(m, &m->nodes[i], f);
+    return m->nodes[i].u.thr;
 }
+
+/* Walks EB_LANES trees side by side: their node loads do not depend on each other, so the CPU overlaps
+ * them instead of waiting for one tree's chain of dependent loads (the cost that dominates otherwise).
+ * leaf[k] receives tree (t0 + k)'s leaf value. */
+#define EB_LANES 8
+static void walk_lanes(const eb_model_t *m, uint32_t t0, const double *f, double leaf[EB_LANES])
+{
+    const eb_model_node_t *nodes = m->nodes;
+    uint32_t idx[EB_LANES];
+    for (uint32_t k = 0; k < EB_LANES; k++)
+        idx[k] = m->trees[t0 + k].first;
+    for (;;) {
+        uint32_t live = 0;
+        for (uint32_t k = 0; k < EB_LANES; k++) {
+            const eb_model_node_t *n = &nodes[idx[k]];
+            if (n->meta & EB_MODEL_N_LEAF)
+                continue;
+            live = 1;
+            idx[k] = tree_step(m, n, f);
+        }
+        if (!live)
+            break;
+    }
+    for (uint32_t k = 0; k < EB_LANES; k++)
+        leaf[k] = nodes[idx[k]].u.thr;
+}
+
+/* Leaves of all trees in tree order, handed to add(acc, group, value) in that order (float32 sums
+ * depend on it). */
+#define EB_FOR_EACH_LEAF(m, f, ADD)                                                                     \
+    do {                                                                                                \
+        uint32_t t_ = 0, nt_ = (m)->num_trees;                                                          \
+        double lv_[EB_LANES];                                                                           \
+        for (; t_ + EB_LANES <= nt_; t_ += EB_LANES) {                                                  \
+            walk_lanes((m), t_, (f), lv_);                                                              \
+            for (uint32_t k_ = 0; k_ < EB_LANES; k_++)                                                  \
+                ADD((m)->trees[t_ + k_].group, lv_[k_]);                                                \
+        }                                                                                               \
+        for (; t_ < nt_; t_++)                                                                          \
+            ADD((m)->trees[t_].group, tree_leaf((m), (m)->trees[t_].first, (f)));                       \
+    } while (0)
 
 void eb_model_predict_margin(const eb_model_t *m, const double *features, double *margins)
 {
-    const eb_model_tree_t *trees = m->trees;
-    uint32_t ng = m->num_groups, nt = m->num_trees;
+    uint32_t ng = m->num_groups;
     if (m->flags & EB_MODEL_F_FLOAT32) {
         /* XGBoost adds each tree's float leaf to a float running sum, in tree order. */
         float acc[EB_MODEL_MAX_CLASSES];
         for (uint32_t g = 0; g < ng; g++)
             acc[g] = (float)m->base[g];
-        for (uint32_t t = 0; t < nt; t++)
-            acc[trees[t].group] += (float)tree_leaf(m, trees[t].first, features);
+#define ADD_F(g, v) (acc[g] += (float)(v))
+        EB_FOR_EACH_LEAF(m, features, ADD_F);
+#undef ADD_F
         for (uint32_t g = 0; g < ng; g++)
             margins[g] = (double)acc[g];
     } else {
         for (uint32_t g = 0; g < ng; g++)
             margins[g] = m->base[g];
-        for (uint32_t t = 0; t < nt; t++)
-            margins[trees[t].group] += tree_leaf(m, trees[t].first, features);
+#define ADD_D(g, v) (margins[g] += (v))
+        EB_FOR_EACH_LEAF(m, features, ADD_D);
+#undef ADD_D
     }
 }
 

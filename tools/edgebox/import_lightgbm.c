@@ -150,13 +150,16 @@ static int lgb_split(eb_ir_t *ir, eb_ir_node_t *nd, double *const a[F_COUNT], lo
             return eb_errf(err, cap, "Tree=%zu split %ld: category set %g outside cat_boundaries", t, i, thr);
         long k = (long)thr;
         double w0 = cb[k], w1 = cb[k + 1];
-        if (w0 < 0 || w1 <= w0 || w1 > (double)nct)
+        if (w0 < 0 || w1 <= w0 || w1 > (double)nct || w0 != floor(w0) || w1 != floor(w1))
             return eb_errf(err, cap, "Tree=%zu: cat_boundaries %g..%g outside cat_threshold", t, w0, w1);
         long at = eb_ir_add_cats(ir, (uint32_t)(w1 - w0));
         if (at < 0)
             return eb_errf(err, cap, "out of memory");
-        for (long w = (long)w0; w < (long)w1; w++)
+        for (long w = (long)w0; w < (long)w1; w++) {
+            if (!(ct[w] >= 0 && ct[w] <= 4294967295.0) || ct[w] != floor(ct[w]))
+                return eb_errf(err, cap, "Tree=%zu: cat_threshold word %g is not a 32-bit bitset", t, ct[w]);
             ir->cats[at + w - (long)w0] = (uint32_t)ct[w];
+        }
         nd->cat_word = (uint32_t)at;
         nd->cat_nwords = (uint32_t)(w1 - w0);
         nd->flags = EB_MODEL_N_CATEGORICAL | EB_MODEL_N_CAT_IN_LEFT; /* NaN: right (default_left 0) */

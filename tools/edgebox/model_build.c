@@ -63,7 +63,7 @@ eb_ir_node_t *eb_ir_add_tree(eb_ir_t *ir, uint32_t group, uint32_t n)
 
 long eb_ir_add_cats(eb_ir_t *ir, uint32_t n)
 {
-    if (grow((void **)&ir->cats, &ir->cap_cats, ir->num_cats + n, sizeof *ir->cats))
+    if (n == 0 || grow((void **)&ir->cats, &ir->cap_cats, ir->num_cats + n, sizeof *ir->cats))
         return -1;
     long at = (long)ir->num_cats;
     memset(ir->cats + at, 0, n * sizeof *ir->cats);

@@ -1,0 +1,281 @@
+/* Model evaluation benchmark, beside XGBoost's own C API in the same run, on the same model and rows:
+ * a 3-class x 200-round, depth-6 model on 58 features trained here with libxgboost (seeded data).
+ *   single row: eb_model_predict per row  vs  XGBoosterPredictFromDense with a 1-row array
+ *   batch:      eb_model_predict over all rows  vs  XGBoosterPredictFromDense on all rows (nthread=1)
+ * Then callgrind instruction counts per row for both (the bench re-runs itself under valgrind with
+ * collection switched on only around the prediction loop). Goals (issue 4): >= 20x faster than the
+ * single-row C API and <= 5 ns per tree per row. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <valgrind/callgrind.h>
+#include <xgboost/c_api.h>
+
+#include "core/model.h"
+#include "tools/edgebox/model_compile.h"
+
+#define NF 58
+#define CLASSES 3
+#define ROUNDS 200
+#define DEPTH 6
+#define NTRAIN 1500
+#define NROWS 2000
+
+static double now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static uint64_t rng = 88172645463325252ull;
+static double unif(void)
+{
+    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+    return (double)(rng >> 11) / 9007199254740992.0;
+}
+
+static void make_rows(float *x, float *y, int n)
+{
+    for (int i = 0; i < n; i++) {
+        double s = 0;
+        for (int j = 0; j < NF; j++) {
+            double v = unif() * 2 - 1;
+            x[i * NF + j] = unif() < 0.02 ? NAN : (float)v;
+            if (j < 12)
+                s += (j % 3 ? v : -v * v) * (1 + j % 4);
+        }
+        s += unif() - 0.5;
+        if (y)
+            y[i] = s < -0.7 ? 0.0f : s < 0.7 ? 1.0f : 2.0f;
+    }
+}
+
+static int xgb(int rc, const char *what)
+{
+    if (rc != 0) {
+        fprintf(stderr, "bench_model: %s: %s\n", what, XGBGetLastError());
+        exit(1);
+    }
+    return rc;
+}
+
+static BoosterHandle train_model(void)
+{
+    float *x = malloc(sizeof(float) * NTRAIN * NF), *y = malloc(sizeof(float) * NTRAIN);
+    make_rows(x, y, NTRAIN);
+    DMatrixHandle dm;
+    BoosterHandle b;
+    xgb(XGDMatrixCreateFromMat(x, NTRAIN, NF, NAN, &dm), "DMatrix");
+    xgb(XGDMatrixSetFloatInfo(dm, "label", y, NTRAIN), "labels");
+    xgb(XGBoosterCreate(&dm, 1, &b), "booster");
+    const char *p[][2] = {{"objective", "multi:softprob"}, {"num_class", "3"}, {"max_depth", "6"},
+                          {"eta", "0.1"}, {"tree_method", "hist"}, {"seed", "7"}, {"min_child_weight", "0"}};
+    for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
+        xgb(XGBoosterSetParam(b, p[i][0], p[i][1]), p[i][0]);
+    for (int i = 0; i < ROUNDS; i++)
+        xgb(XGBoosterUpdateOneIter(b, i, dm), "train");
+    XGDMatrixFree(dm);
+    free(x), free(y);
+    xgb(XGBoosterSetParam(b, "nthread", "1"), "nthread");
+    return b;
+}
+
+static const char *PCONF = "{\"type\": 0, \"training\": false, \"iteration_begin\": 0, \"iteration_end\": 0, "
+                           "\"strict_shape\": false, \"missing\": NaN, \"cache_id\": 0}";
+
+static void array_iface(char *buf, size_t cap, const float *x, int rows)
+{
+    snprintf(buf, cap, "{\"data\": [%llu, true], \"shape\": [%d, %d], \"typestr\": \"<f4\", \"version\": 3}",
+             (unsigned long long)(uintptr_t)x, rows, NF);
+}
+
+static const float *xgb_predict(BoosterHandle b, const float *x, int rows)
+{
+    char iface[256];
+    const bst_ulong *shape;
+    bst_ulong dim;
+    const float *out;
+    array_iface(iface, sizeof iface, x, rows);
+    xgb(XGBoosterPredictFromDense(b, iface, PCONF, NULL, &shape, &dim, &out), "predict");
+    return out;
+}
+
+/* Our single-row loop; returns a checksum so the work cannot be optimised away. */
+static double ours_rows(const eb_model_t *m, const double *xd, int n)
+{
+    double out[EB_MODEL_MAX_CLASSES], sum = 0;
+    for (int i = 0; i < n; i++) {
+        eb_model_predict(m, xd + (size_t)i * NF, out);
+        sum += out[2];
+    }
+    return sum;
+}
+
+static double xgb_rows(BoosterHandle b, const float *xf, int n)
+{
+    double sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += xgb_predict(b, xf + (size_t)i * NF, 1)[2];
+    return sum;
+}
+
+/* Under callgrind: count instructions of N rows of one side only. */
+static int callgrind_mode(const char *side, const char *json_path, const char *rows_path, int n)
+{
+    char err[256];
+    size_t jlen, rlen;
+    char *json = eb_read_file(json_path, &jlen, err, sizeof err);
+    float *xf = (float *)(void *)eb_read_file(rows_path, &rlen, err, sizeof err);
+    if (!json || !xf)
+        return 1;
+    double *xd = malloc(sizeof(double) * (size_t)n * NF);
+    for (size_t i = 0; i < (size_t)n * NF; i++)
+        xd[i] = xf[i];
+    double s = 0;
+    if (!strcmp(side, "ours")) {
+        eb_compile_opts_t o;
+        eb_compile_opts_default(&o);
+        uint8_t *blob;
+        size_t blen;
+        eb_model_t m;
+        if (eb_compile_xgboost_json(json, jlen, &o, &blob, &blen, err, sizeof err) || eb_model_open(&m, blob, blen, NULL))
+            return 1;
+        ours_rows(&m, xd, 1); /* warm */
+        CALLGRIND_START_INSTRUMENTATION;
+        CALLGRIND_TOGGLE_COLLECT;
+        s = ours_rows(&m, xd, n);
+        CALLGRIND_TOGGLE_COLLECT;
+    } else {
+        BoosterHandle b;
+        xgb(XGBoosterCreate(NULL, 0, &b), "booster");
+        xgb(XGBoosterLoadModelFromBuffer(b, json, jlen), "load");
+        xgb(XGBoosterSetParam(b, "nthread", "1"), "nthread");
+        xgb_rows(b, xf, 1);
+        CALLGRIND_START_INSTRUMENTATION;
+        CALLGRIND_TOGGLE_COLLECT;
+        s = xgb_rows(b, xf, n);
+        CALLGRIND_TOGGLE_COLLECT;
+    }
+    printf("%g\n", s);
+    return 0;
+}
+
+/* Runs this binary under callgrind for one side; returns instructions per row (or -1). */
+static double callgrind_per_row(const char *self, const char *side, const char *json, const char *rows, int n)
+{
+    char out[256], cmd[1024];
+    snprintf(out, sizeof out, "%s.cg.%s", json, side);
+    snprintf(cmd, sizeof cmd,
+             "valgrind --tool=callgrind --collect-atstart=no --instr-atstart=no --callgrind-out-file=%s %s "
+             "--callgrind %s %s %s %d >/dev/null 2>&1", out, self, side, json, rows, n);
+    if (system(cmd) != 0)
+        return -1;
+    FILE *f = fopen(out, "r");
+    char line[512];
+    double total = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "summary:", 8) || !strncmp(line, "totals:", 7))
+            total = strtod(strchr(line, ':') + 1, NULL);
+    if (f)
+        fclose(f);
+    unlink(out);
+    return total < 0 ? -1 : total / n;
+}
+
+static void save(const char *path, const void *d, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fwrite(d, 1, n, f);
+        fclose(f);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 6 && !strcmp(argv[1], "--callgrind"))
+        return callgrind_mode(argv[2], argv[3], argv[4], atoi(argv[5]));
+    double t0 = now_ns();
+    BoosterHandle b = train_model();
+    printf("model: XGBoost %d classes x %d rounds, depth %d, %d features (trained in %.1f s)\n", CLASSES, ROUNDS,
+           DEPTH, NF, (now_ns() - t0) / 1e9);
+    bst_ulong jlen;
+    const char *json;
+    xgb(XGBoosterSaveModelToBuffer(b, "{\"format\": \"json\"}", &jlen, &json), "save");
+    eb_compile_opts_t o;
+    eb_compile_opts_default(&o);
+    uint8_t *blob;
+    size_t blen;
+    char err[256];
+    eb_model_t m;
+    if (eb_compile_xgboost_json(json, (size_t)jlen, &o, &blob, &blen, err, sizeof err) ||
+        eb_model_open(&m, blob, blen, NULL)) {
+        fprintf(stderr, "bench_model: compile: %s\n", err);
+        return 1;
+    }
+    uint32_t trees = eb_model_num_trees(&m);
+    printf("blob: %u trees, %u nodes, %zu bytes\n", trees, m.num_nodes, blen);
+    float *xf = malloc(sizeof(float) * NROWS * NF);
+    double *xd = malloc(sizeof(double) * NROWS * NF);
+    make_rows(xf, NULL, NROWS);
+    for (size_t i = 0; i < (size_t)NROWS * NF; i++)
+        xd[i] = xf[i];
+    /* Same answers first. */
+    const float *ref = xgb_predict(b, xf, NROWS);
+    double worst = 0, out[EB_MODEL_MAX_CLASSES];
+    for (int i = 0; i < NROWS; i++) {
+        eb_model_predict(&m, xd + (size_t)i * NF, out);
+        for (int c = 0; c < CLASSES; c++)
+            worst = fmax(worst, fabs(out[c] - ref[i * CLASSES + c]));
+    }
+    printf("agreement: max |p_ours - p_xgboost| = %.3g over %d rows\n", worst, NROWS);
+    if (worst > 1e-6)
+        return 1;
+
+    int reps = 5;
+    double best_ours = 1e30, best_xgb = 1e30, best_batch = 1e30, sink = 0;
+    for (int r = 0; r < reps; r++) {
+        double a = now_ns();
+        sink += ours_rows(&m, xd, NROWS);
+        best_ours = fmin(best_ours, (now_ns() - a) / NROWS);
+        a = now_ns();
+        sink += xgb_rows(b, xf, NROWS / 4);
+        best_xgb = fmin(best_xgb, (now_ns() - a) / (NROWS / 4));
+        a = now_ns();
+        sink += xgb_predict(b, xf, NROWS)[0];
+        best_batch = fmin(best_batch, (now_ns() - a) / NROWS);
+    }
+    printf("single row : ours %8.0f ns/row   XGBoost C API (PredictFromDense, 1 row) %8.0f ns/row   -> %.1fx "
+           "faster (goal >= 20x)\n", best_ours, best_xgb, best_xgb / best_ours);
+    printf("batch      : ours %8.0f ns/row   XGBoost C API (PredictFromDense, %d rows, nthread=1) %8.0f ns/row   "
+           "-> %.1fx\n", best_ours, NROWS, best_batch, best_batch / best_ours);
+    printf("per tree   : ours %.2f ns per tree per row (%u trees; goal <= 5 ns)\n", best_ours / trees, trees);
+    printf("throughput : ours %.0f rows/s on one core\n", 1e9 / best_ours);
+
+    char jpath[] = "/tmp/eb-bench-model-XXXXXX", rpath[64];
+    int fd = mkstemp(jpath);
+    if (fd >= 0)
+        close(fd);
+    save(jpath, json, (size_t)jlen);
+    snprintf(rpath, sizeof rpath, "%s.rows", jpath);
+    save(rpath, xf, sizeof(float) * NROWS * NF);
+    double ci_ours = callgrind_per_row(argv[0], "ours", jpath, rpath, 1000);
+    double ci_xgb = callgrind_per_row(argv[0], "xgb", jpath, rpath, 200);
+    if (ci_ours < 0 || ci_xgb < 0)
+        printf("callgrind  : skipped (valgrind not available)\n");
+    else
+        printf("callgrind  : ours %.0f instructions/row (%.1f per tree)   XGBoost single-row %.0f instructions/row "
+               "-> %.1fx fewer\n", ci_ours, ci_ours / trees, ci_xgb, ci_xgb / ci_ours);
+    unlink(jpath);
+    unlink(rpath);
+    XGBoosterFree(b);
+    free(blob), free(xf), free(xd);
+    int ok = best_xgb / best_ours >= 20 && best_ours / trees <= 5;
+    printf("goals      : %s (%g)\n", ok ? "met" : "NOT met", sink > 0 ? 1.0 : 0.0);
+    return 0;
+}

@@ -1,0 +1,11 @@
+/* libFuzzer: the LightGBM text importer (see fuzz_import.h).
+ * FUZZ_SOURCES: firmware/core/model.c firmware/core/model_eval.c tools/edgebox/import_xgboost.c tools/edgebox/import_lightgbm.c tools/edgebox/model_build.c tools/edgebox/model_compile.c
+ * FUZZ_LIBS: -lcjson */
+#include "tests/fuzz/fuzz_import.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    return fuzz_import(data, size, eb_compile_lightgbm_text);
+}
