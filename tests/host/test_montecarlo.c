@@ -1,0 +1,167 @@
+/* Monte Carlo random-signal test: the >95% rule and the t-test decide together, runs are reproducible
+ * from the seed, random signals follow the model's class frequencies; the commands refuse bad input
+ * before any work. */
+#include "core/synth.h"
+#include "tests/support/check.h"
+#include "tools/edgebox/commands.h"
+#include "tools/edgebox/montecarlo.h"
+#include "tools/edgebox/wf_io.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void fill_runs(eb_mc_result_t *r, int n, int positive, double pos_value, double neg_value)
+{
+    r->run = calloc((size_t)n, sizeof *r->run);
+    for (int i = 0; i < n; i++)
+        r->run[i].expectancy = i < positive ? pos_value + 1e-4 * (i % 7) : neg_value;
+    r->p_buy = r->p_sell = 0.05;
+}
+
+TEST(pass_needs_both_rules)
+{
+    eb_mc_params_t p;
+    eb_mc_params_default(&p);
+    eb_mc_result_t r = {0};
+    fill_runs(&r, 1000, 960, 0.2, -0.1); /* 96% positive, mean clearly > 0 */
+    eb_mc_decide(&r, &p);
+    CHECK(r.pass);
+    CHECK_NEAR(r.positive_fraction, 0.96, 1e-12);
+    CHECK(r.ttest.p_greater < 1e-10);
+    eb_mc_result_free(&r);
+    fill_runs(&r, 1000, 950, 0.2, -0.1); /* exactly 95%: the rule says more than 95% */
+    eb_mc_decide(&r, &p);
+    CHECK(!r.pass);
+    CHECK(strstr(r.reason, "95.0% of runs") != NULL);
+    eb_mc_result_free(&r);
+    fill_runs(&r, 1000, 990, 0.001, -50); /* 99% positive but the mean is negative: the t-test fails */
+    eb_mc_decide(&r, &p);
+    CHECK(!r.pass);
+    CHECK(r.ttest.p_greater > 0.5);
+    CHECK(strstr(r.reason, "not significantly") != NULL);
+    eb_mc_result_free(&r);
+}
+
+static eb_bar_t *bars;
+static size_t nbars = 6000;
+
+static void make(eb_dataset_t *ds)
+{
+    eb_synth_params_t p = eb_synth_params_default();
+    p.seed = 21;
+    p.interval_ms = 3600000;
+    p.base_vol = 0.006;
+    eb_synth_t s;
+    eb_synth_init(&s, &p);
+    bars = malloc(nbars * sizeof *bars);
+    for (size_t i = 0; i < nbars; i++)
+        eb_synth_next(&s, &bars[i]);
+    eb_wf_config_t c;
+    eb_wf_config_default(&c);
+    eb_train_costs_t costs;
+    eb_train_costs_default(&costs);
+    eb_feature_params_t fp = eb_feature_params_default();
+    char err[256];
+    CHECK_EQ_INT(eb_dataset_build(bars, nbars, &fp, &c, &costs, ds, err, sizeof err), 0);
+}
+
+TEST(runs_are_seeded_and_follow_frequencies)
+{
+    eb_dataset_t ds;
+    make(&ds);
+    size_t lo = 4000, k = nbars - lo;
+    int8_t *sig = calloc(k, 1);
+    for (size_t i = 0; i < k; i += 10)
+        sig[i] = 1; /* 10% buy, no sell */
+    eb_wf_sim_params_t sim;
+    eb_wf_sim_params_default(&sim);
+    eb_mc_params_t p;
+    eb_mc_params_default(&p);
+    p.runs = 200;
+    eb_mc_result_t a, b, c;
+    char err[256];
+    CHECK_EQ_INT(eb_mc_run(&ds, sig, lo, nbars, &sim, &p, &a, err, sizeof err), 0);
+    CHECK_EQ_INT(eb_mc_run(&ds, sig, lo, nbars, &sim, &p, &b, err, sizeof err), 0);
+    p.seed = 43;
+    CHECK_EQ_INT(eb_mc_run(&ds, sig, lo, nbars, &sim, &p, &c, err, sizeof err), 0);
+    CHECK_NEAR(a.p_buy, 0.1, 1e-12);
+    CHECK_NEAR(a.p_sell, 0.0, 0);
+    int same = 1, differs = 0;
+    for (int i = 0; i < p.runs; i++) {
+        same &= a.run[i].expectancy == b.run[i].expectancy && a.run[i].trades == b.run[i].trades;
+        differs += a.run[i].expectancy != c.run[i].expectancy;
+    }
+    CHECK(same);
+    CHECK(differs > p.runs / 2);
+    CHECK(a.run[0].trades > 10);
+    CHECK(a.baseline.trades > 10);
+    p.runs = 1;
+    CHECK_EQ_INT(eb_mc_run(&ds, sig, lo, nbars, &sim, &p, &c, err, sizeof err), -1);
+    CHECK(strstr(err, "runs must be 2..10000000") != NULL);
+    eb_mc_result_free(&a);
+    eb_mc_result_free(&b);
+    free(sig);
+    eb_dataset_free(&ds);
+}
+
+static int call(int (*fn)(int, char **), const char *const *args)
+{
+    char *argv[32];
+    int argc = 0;
+    while (args[argc]) {
+        argv[argc] = (char *)args[argc];
+        argc++;
+    }
+    argv[argc] = NULL;
+    return fn(argc, argv);
+}
+
+/* The commands refuse bad input before any work: nothing is written. */
+TEST(commands_refuse_bad_input)
+{
+    char dir[128], csv[160], cfg[160], out[200], model[200];
+    snprintf(dir, sizeof dir, "/tmp/eb-test-mc-%d", (int)getpid());
+    mkdir(dir, 0755);
+    snprintf(csv, sizeof csv, "%s/bars.csv", dir);
+    snprintf(cfg, sizeof cfg, "%s/cfg.json", dir);
+    FILE *f = fopen(csv, "w");
+    fprintf(f, "open_time_ms,open,high,low,close,volume\n");
+    for (size_t i = 0; i < nbars; i++)
+        fprintf(f, "%lld,%.17g,%.17g,%.17g,%.17g,%.17g\n", (long long)bars[i].open_time_ms, bars[i].open,
+                bars[i].high, bars[i].low, bars[i].close, bars[i].volume);
+    fclose(f);
+    const char *json = "{\"walkforward\": {\"train_months\": 12}}"; /* 6000 bars of 1h: about 8 months */
+    char e[128];
+    CHECK_EQ_INT(eb_wf_write_atomic(cfg, json, strlen(json), e, sizeof e), 0);
+    snprintf(out, sizeof out, "%s/wf", dir);
+    const char *wf[] = {"walkforward", "--config", cfg, "--in", csv, "--out", out, "--quiet", NULL};
+    CHECK_EQ_INT(call(cmd_walkforward, wf), 1);
+    struct stat st;
+    CHECK(stat(out, &st) != 0); /* windows longer than the data: nothing created */
+    const char *shard[] = {"walkforward", "--config", cfg, "--in", csv, "--out", out, "--shard", "3/2", NULL};
+    CHECK_EQ_INT(call(cmd_walkforward, shard), 2);
+    const char *empty[] = {"walkforward", "--config", cfg, "--in", csv, "--out", out, "--from", "2021-05-01",
+                           "--to", "2021-02-01", NULL};
+    CHECK_EQ_INT(call(cmd_walkforward, empty), 2);
+    snprintf(model, sizeof model, "%s/none.ebm", dir);
+    const char *mc[] = {"montecarlo", "--config", cfg, "--in", csv, "--model", model, "--out", out, NULL};
+    CHECK_EQ_INT(call(cmd_montecarlo, mc), 1); /* no such model */
+    const char *runs[] = {"montecarlo", "--config", cfg, "--in", csv, "--model", model, "--out", out, "--runs", "1", NULL};
+    CHECK_EQ_INT(call(cmd_montecarlo, runs), 2);
+    const char *tr[] = {"train", "--config", cfg, "--in", csv, "--out", model, "--set", "999", NULL};
+    CHECK_EQ_INT(call(cmd_train, tr), 1); /* the default grid has 432 sets */
+    CHECK(stat(out, &st) != 0 && stat(model, &st) != 0);
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK_EQ_INT(system(cmd), 0);
+}
+
+int main(void)
+{
+    RUN(pass_needs_both_rules);
+    RUN(runs_are_seeded_and_follow_frequencies);
+    RUN(commands_refuse_bad_input);
+    free(bars);
+    return eb_check_report();
+}
