@@ -5,7 +5,7 @@
  * figure is measured on shard 1/24 (18 sets spread over the grid) and scaled by 24 unless EB_BENCH_FULL=1,
  * which runs all 432 sets (about half an hour on a 2-core machine). */
 #include "core/calendar.h"
-#include "core/synth.h"
+#include "tests/support/synth_hourly.h"
 #include "tests/support/check.h"
 #include "tools/edgebox/montecarlo.h"
 #include "tools/edgebox/wf_io.h"
@@ -32,17 +32,8 @@ static eb_bar_t *five_years(size_t *n)
             fprintf(stderr, "%s\n", err);
         return bars;
     }
-    eb_synth_params_t p = eb_synth_params_default();
-    p.seed = 3;
-    p.interval_ms = 3600000;
-    p.base_vol = 0.006;
-    eb_synth_t s;
-    eb_synth_init(&s, &p);
     *n = 43800;
-    bars = malloc(*n * sizeof *bars);
-    for (size_t i = 0; i < *n; i++)
-        eb_synth_next(&s, &bars[i]);
-    return bars;
+    return eb_test_synth_hourly(*n, 3, 0.006);
 }
 
 /* A model trained on the 12 months before the window gives the signal frequencies (fixed 5%/5% when it

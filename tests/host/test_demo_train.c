@@ -37,6 +37,7 @@ TEST(demo_train_chain)
     CHECK(has(dir, "wf/model.ebm", NULL));
     CHECK(has(dir, "wf/model.signed", "EBSIGNED"));
     CHECK(has(dir, "mc/montecarlo.json", "\"pass\""));
+    CHECK(has(dir, "mc/montecarlo.json", "\"lifecycle\": {\"state\": \"candidate\""));
     CHECK(has(dir, "mc/montecarlo.html", "<svg"));
     char log[200];
     snprintf(log, sizeof log, "%s.log", dir);

@@ -1,7 +1,7 @@
 /* Monte Carlo random-signal test: the >95% rule and the t-test decide together, runs are reproducible
  * from the seed, random signals follow the model's class frequencies; the commands refuse bad input
  * before any work. */
-#include "core/synth.h"
+#include "tests/support/synth_hourly.h"
 #include "tests/support/check.h"
 #include "tools/edgebox/commands.h"
 #include "tools/edgebox/montecarlo.h"
@@ -48,15 +48,7 @@ static size_t nbars = 6000;
 
 static void make(eb_dataset_t *ds)
 {
-    eb_synth_params_t p = eb_synth_params_default();
-    p.seed = 21;
-    p.interval_ms = 3600000;
-    p.base_vol = 0.006;
-    eb_synth_t s;
-    eb_synth_init(&s, &p);
-    bars = malloc(nbars * sizeof *bars);
-    for (size_t i = 0; i < nbars; i++)
-        eb_synth_next(&s, &bars[i]);
+    bars = eb_test_synth_hourly(nbars, 21, 0.006);
     eb_wf_config_t c;
     eb_wf_config_default(&c);
     eb_train_costs_t costs;

@@ -3,7 +3,7 @@
  * equal XGBoost's own. */
 #include "core/labels.h"
 #include "core/model.h"
-#include "core/synth.h"
+#include "tests/support/synth_hourly.h"
 #include "tests/support/check.h"
 #include "tools/edgebox/train.h"
 #include "tools/edgebox/wf_tune.h"
@@ -11,19 +11,7 @@
 #include <stdlib.h>
 #include <xgboost/c_api.h>
 
-static eb_bar_t *make_bars(size_t n, uint64_t seed)
-{
-    eb_synth_params_t p = eb_synth_params_default();
-    p.seed = seed;
-    p.interval_ms = 3600000;
-    p.base_vol = 0.006;
-    eb_synth_t s;
-    eb_synth_init(&s, &p);
-    eb_bar_t *b = malloc(n * sizeof *b);
-    for (size_t i = 0; i < n; i++)
-        eb_synth_next(&s, &b[i]);
-    return b;
-}
+static eb_bar_t *make_bars(size_t n, uint64_t seed) { return eb_test_synth_hourly(n, seed, 0.006); }
 
 static eb_wf_config_t small_config(void)
 {
@@ -33,20 +21,30 @@ static eb_wf_config_t small_config(void)
     return c;
 }
 
+/* Bars, the default config (40 rounds), default costs and periods, and the dataset over them. */
+static eb_bar_t *setup(size_t n, uint64_t seed, eb_wf_config_t *c, eb_dataset_t *ds)
+{
+    eb_bar_t *bars = make_bars(n, seed);
+    eb_train_costs_t costs;
+    eb_train_costs_default(&costs);
+    eb_feature_params_t fp = eb_feature_params_default();
+    char err[256] = "";
+    *c = small_config();
+    CHECK_MSG(eb_dataset_build(bars, n, &fp, c, &costs, ds, err, sizeof err) == 0, "%s", err);
+    return bars;
+}
+
 static const eb_hparams_t hp = {.learning_rate = 0.1, .max_leaves = 16, .min_child_weight = 10, .rounds = 40,
                                 .early_stopping = 10, .max_bin = 64, .seed = 1};
 
 TEST(dataset_and_purge)
 {
     size_t n = 3000;
-    eb_bar_t *bars = make_bars(n, 3);
-    eb_wf_config_t c = small_config();
-    eb_train_costs_t costs;
-    eb_train_costs_default(&costs);
-    eb_feature_params_t fp = eb_feature_params_default();
+    eb_wf_config_t c;
     eb_dataset_t ds;
+    eb_bar_t *bars = setup(n, 3, &c, &ds);
+    eb_feature_params_t fp = eb_feature_params_default();
     char err[256] = "";
-    CHECK_EQ_INT(eb_dataset_build(bars, n, &fp, &c, &costs, &ds, err, sizeof err), 0);
     int warm = eb_features_warmup_bars(&fp);
     CHECK(!ds.ready[warm - 2] && ds.ready[warm - 1]);
     size_t labelled = 0, bad_mult = 0;
@@ -87,16 +85,12 @@ TEST(dataset_and_purge)
 TEST(blob_matches_xgboost)
 {
     size_t n = 3000;
-    eb_bar_t *bars = make_bars(n, 5);
-    eb_wf_config_t c = small_config();
-    c.calibrate = 0;
-    eb_train_costs_t costs;
-    eb_train_costs_default(&costs);
-    eb_feature_params_t fp = eb_feature_params_default();
+    eb_wf_config_t c;
     eb_dataset_t ds;
     eb_trained_t t;
+    eb_bar_t *bars = setup(n, 5, &c, &ds);
+    c.calibrate = 0;
     char err[256] = "";
-    CHECK_EQ_INT(eb_dataset_build(bars, n, &fp, &c, &costs, &ds, err, sizeof err), 0);
     CHECK_EQ_INT(eb_train_window(&ds, 0, 2500, &c, &hp, &t, err, sizeof err), 0);
     CHECK_EQ_INT(t.calibrated, 0);
     size_t lo = 2500, k = n - lo;
@@ -158,15 +152,11 @@ TEST(platt_and_thresholds)
 TEST(too_few_rows_is_an_error)
 {
     size_t n = 600;
-    eb_bar_t *bars = make_bars(n, 7);
-    eb_wf_config_t c = small_config();
-    eb_train_costs_t costs;
-    eb_train_costs_default(&costs);
-    eb_feature_params_t fp = eb_feature_params_default();
+    eb_wf_config_t c;
     eb_dataset_t ds;
     eb_trained_t t;
+    eb_bar_t *bars = setup(n, 7, &c, &ds);
     char err[256] = "";
-    CHECK_EQ_INT(eb_dataset_build(bars, n, &fp, &c, &costs, &ds, err, sizeof err), 0);
     CHECK_EQ_INT(eb_train_window(&ds, 0, 400, &c, &hp, &t, err, sizeof err), -1);
     CHECK(strstr(err, "too few labelled rows") != NULL);
     CHECK(t.blob == NULL && t.booster == NULL);

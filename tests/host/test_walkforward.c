@@ -1,6 +1,6 @@
 /* Walk-forward: config checks before any work, calendar windows, parameter sets and shards, and the
  * promise that a run killed at any point and restarted gives byte-identical results, as do shards merged. */
-#include "core/synth.h"
+#include "tests/support/synth_hourly.h"
 #include "tests/support/check.h"
 #include "tools/edgebox/wf_io.h"
 #include "tools/edgebox/wf_merge.h"
@@ -19,16 +19,8 @@ static char root[256];
 
 static void make_bars(void)
 {
-    eb_synth_params_t p = eb_synth_params_default();
-    p.seed = 11;
-    p.interval_ms = 3600000;
-    p.base_vol = 0.008;
-    eb_synth_t s;
-    eb_synth_init(&s, &p);
     nbars = 243 * 24; /* 2021-01-01 .. 2021-09-01 */
-    bars = malloc(nbars * sizeof *bars);
-    for (size_t i = 0; i < nbars; i++)
-        eb_synth_next(&s, &bars[i]);
+    bars = eb_test_synth_hourly(nbars, 11, 0.008);
 }
 
 static const char *small_json =

@@ -72,11 +72,8 @@ static int parse(int argc, char **argv, opts_t *o)
             break;
         case 'f':
         case 't':
-            if (eb_wf_parse_time(optarg, c == 'f' ? &o->from : &o->to) != 0) {
-                fprintf(stderr, "edgebox train: --%s: '%s' is not a time (UTC ms or YYYY-MM-DD)\n",
-                        c == 'f' ? "from" : "to", optarg);
+            if (eb_wf_time_option("train", c, optarg, &o->from, &o->to) != 0)
                 return 2;
-            }
             break;
         case 'h': usage(stdout); return 1;
         default: usage(stderr); return 2;

@@ -1,5 +1,6 @@
 #include "tools/edgebox/montecarlo.h"
 
+#include "core/lifecycle.h"
 #include "tools/edgebox/wf_io.h"
 
 #include <inttypes.h>
@@ -21,6 +22,7 @@ void eb_mc_result_free(eb_mc_result_t *r)
 {
     free(r->run);
     r->run = NULL;
+    eb_wf_trades_free(&r->baseline_trades);
 }
 
 void eb_mc_decide(eb_mc_result_t *r, const eb_mc_params_t *p)
@@ -72,8 +74,8 @@ int eb_mc_run(const eb_dataset_t *ds, const int8_t *sig, size_t lo, size_t hi, c
     eb_wf_trades_t trades = {0};
     int8_t *rs = malloc(k);
     out->run = calloc((size_t)p->runs, sizeof *out->run);
-    int rc = !rs || !out->run || eb_wf_simulate(ds, sig, lo, hi, sim, &trades);
-    eb_wf_summarize(trades.v, trades.n, &out->baseline);
+    int rc = !rs || !out->run || eb_wf_simulate(ds, sig, lo, hi, sim, &out->baseline_trades);
+    eb_wf_summarize(out->baseline_trades.v, out->baseline_trades.n, &out->baseline);
     eb_rng_t rng;
     eb_rng_seed(&rng, p->seed);
     for (int r = 0; r < p->runs && !rc; r++) {
@@ -104,6 +106,24 @@ static void json_summary(FILE *f, const eb_wf_summary_t *s)
             "\"max_drawdown\": %.17g}", s->trades, s->expectancy, s->win_rate, fin(s->profit_factor), s->max_drawdown);
 }
 
+/* The lifecycle rule for a candidate, on the window's own out-of-sample trades. */
+static void lifecycle_json(FILE *f, const eb_mc_result_t *r, int64_t from, int64_t to)
+{
+    size_t n = r->baseline_trades.n;
+    eb_lc_trade_t *t = malloc((n ? n : 1) * sizeof *t);
+    eb_lc_params_t lp = eb_lc_params_default();
+    eb_lc_input_t in = {.state = EB_LC_CANDIDATE, .since_ms = from, .now_ms = to, .validated = r->pass};
+    eb_lc_decision_t d;
+    for (size_t i = 0; t && i < n; i++)
+        t[i] = (eb_lc_trade_t){r->baseline_trades.v[i].exit_ms, r->baseline_trades.v[i].r};
+    if (!t || eb_lifecycle_decide(&lp, &in, t, n, &d) != 0)
+        d = (eb_lc_decision_t){.action = EB_LC_HOLD, .next = EB_LC_CANDIDATE, .reason = EB_LC_R_BAD_INPUT};
+    fprintf(f, "\"lifecycle\": {\"state\": \"candidate\", \"action\": \"%s\", \"next\": \"%s\", \"reason\": \"%s\", "
+            "\"trades\": %d, \"expectancy_r\": %.17g},\n", eb_lc_action_name(d.action), eb_lc_state_name(d.next),
+            eb_lc_reason_text(d.reason), d.trades, d.expectancy);
+    free(t);
+}
+
 static void write_json(FILE *f, const eb_mc_params_t *p, const eb_mc_result_t *r, int64_t from, int64_t to)
 {
     fprintf(f, "{\n\"runs\": %d,\n\"seed\": %llu,\n\"window\": [%" PRId64 ", %" PRId64 "],\n\"bars\": %zu,\n"
@@ -113,8 +133,10 @@ static void write_json(FILE *f, const eb_mc_params_t *p, const eb_mc_result_t *r
     fprintf(f, ",\n\"positive_fraction\": %.17g,\n\"mean_expectancy_r\": %.17g,\n\"t\": %.17g,\n"
             "\"p_value_one_sided\": %.17g,\n\"rule\": \"pass if > %g of runs have expectancy > 0 and the one-sample "
             "t-test of run expectancies against 0 has one-sided p < %g\",\n\"pass\": %s,\n\"verdict\": \"%s\",\n"
-            "\"per_run\": [\n", r->positive_fraction, r->mean_expectancy, r->ttest_ok ? fin(r->ttest.t) : 0,
+            "", r->positive_fraction, r->mean_expectancy, r->ttest_ok ? fin(r->ttest.t) : 0,
             r->ttest_ok ? r->ttest.p_greater : 1, p->pass_fraction, p->alpha, r->pass ? "true" : "false", r->reason);
+    lifecycle_json(f, r, from, to);
+    fputs("\"per_run\": [\n", f);
     for (int i = 0; i < p->runs; i++) {
         json_summary(f, &r->run[i]);
         fputs(i + 1 < p->runs ? ",\n" : "\n", f);

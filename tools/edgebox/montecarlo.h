@@ -23,6 +23,7 @@ typedef struct {
     double p_buy, p_sell;        /* class frequencies of the model's signals in the window */
     size_t bars;
     eb_wf_summary_t baseline;    /* the model's own backtest of the window */
+    eb_wf_trades_t baseline_trades;
     eb_wf_summary_t *run;        /* [runs] */
     double positive_fraction;
     double mean_expectancy;
@@ -40,7 +41,9 @@ void eb_mc_result_free(eb_mc_result_t *r);
 /* Decides pass/fail from per-run expectancies (also used on its own by tests). */
 void eb_mc_decide(eb_mc_result_t *r, const eb_mc_params_t *p);
 
-/* Writes DIR/montecarlo.json (parameters, frequencies, baseline, every run, the verdict) and
+/* Writes DIR/montecarlo.json (parameters, frequencies, baseline, every run, the verdict, and the lifecycle
+ * decision for the model as a candidate: core/lifecycle.h with validated = the verdict and the window's
+ * own trades) and
  * DIR/montecarlo.html (histogram of run expectancies, self-contained SVG). `window` describes the period. */
 int eb_mc_write(const char *dir, const eb_mc_params_t *p, const eb_mc_result_t *r, int64_t from_ms, int64_t to_ms,
                 char *err, size_t errcap);

@@ -164,3 +164,11 @@ int eb_wf_parse_time(const char *s, int64_t *ms)
     *ms = v;
     return 0;
 }
+
+int eb_wf_time_option(const char *cmd, int c, const char *arg, int64_t *from, int64_t *to)
+{
+    if (eb_wf_parse_time(arg, c == 'f' ? from : to) == 0)
+        return 0;
+    fprintf(stderr, "edgebox %s: --%s: '%s' is not a time (UTC ms or YYYY-MM-DD)\n", cmd, c == 'f' ? "from" : "to", arg);
+    return -1;
+}

@@ -21,5 +21,8 @@ int eb_wf_load_bars(const char *path, int64_t from_ms, int64_t to_ms, eb_bar_t *
 
 /* A time argument: UTC milliseconds, or YYYY-MM-DD (midnight UTC). -1 on a malformed value. */
 int eb_wf_parse_time(const char *s, int64_t *ms);
+/* --from (c 'f') / --to (c 't') of command `cmd`: parses into *from or *to; prints the error and returns
+ * -1 on a malformed value. */
+int eb_wf_time_option(const char *cmd, int c, const char *arg, int64_t *from, int64_t *to);
 
 #endif
