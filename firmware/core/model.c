@@ -151,8 +151,9 @@ static int check_node(eb_model_t *m, uint32_t i, uint32_t end, eb_model_error_t 
     if (flags & ~EB_MODEL_N_KNOWN_FLAGS)
         return fail(m, err, EB_MODEL_E_NODE, "node %u: unknown flag bits 0x%x", i, flags);
     if (n->meta & EB_MODEL_N_LEAF) {
-        if (n->meta != EB_MODEL_N_LEAF || n->left != 0)
-            return fail(m, err, EB_MODEL_E_NODE, "node %u: leaf with split fields set", i);
+        if (n->meta != EB_MODEL_N_LEAF || n->left != i)
+            return fail(m, err, EB_MODEL_E_NODE, "node %u: leaf with flags or feature set, or left %u not itself",
+                        i, n->left);
         if (!isfinite(n->u.thr))
             return fail(m, err, EB_MODEL_E_VALUE, "node %u: leaf value is not finite", i);
         return 0;

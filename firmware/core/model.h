@@ -45,7 +45,8 @@ typedef enum {
 #define EB_MODEL_F_CALIBRATED 2u  /* the decision section's Platt parameters are applied */
 
 /* One node, 16 bytes. For a split: go to `left` when x < thr, to `left + 1` otherwise; a missing value
- * goes to the default child. For a leaf, `thr` is the leaf value. For a categorical split `cat_word` /
+ * goes to the default child. For a leaf, `thr` is the leaf value and `left` its own index (a step from a
+ * leaf stays there, so trees can be walked side by side without a branch per node). For a categorical split `cat_word` /
  * `cat_nwords` (in place of thr) select a bitset of categories in the blob's category words. */
 typedef struct {
     union {
@@ -55,7 +56,7 @@ typedef struct {
             uint32_t cat_nwords; /* number of words (categories 0 .. 32*n-1) */
         } cat;
     } u;
-    uint32_t left;  /* index of the left child in the node array (> this node's index); right = left + 1 */
+    uint32_t left;  /* split: left child's index (> this node's); right = left + 1. leaf: its own index */
     uint32_t meta;  /* bits 0..15 feature index, bits 16..31 EB_MODEL_N_* flags */
 } eb_model_node_t;
 

@@ -35,16 +35,17 @@ static uint32_t next_special(const eb_model_t *m, const eb_model_node_t *n, doub
     return n->left + (x < n->u.thr ? 0u : 1u);
 }
 
-/* One step from split n (not a leaf) on row f. */
+/* One step from node n on row f; a leaf steps to itself. Numeric splits without a branch: NaN fails
+ * both x < thr and x >= thr, so "right = default_left ? x >= thr : !(x < thr)" sends it the default way. */
 static inline uint32_t tree_step(const eb_model_t *m, const eb_model_node_t *n, const double *f)
 {
     uint32_t meta = n->meta;
-    double x = f[meta & EB_MODEL_N_FEATURE_MASK];
+    double x = f[meta & EB_MODEL_N_FEATURE_MASK], thr = n->u.thr;
     if (meta & (EB_MODEL_N_CATEGORICAL | EB_MODEL_N_ZERO_MISSING))
         return next_special(m, n, x);
-    if (x != x)
-        return n->left + ((meta & EB_MODEL_N_DEFAULT_LEFT) ? 0u : 1u);
-    return n->left + (x < n->u.thr ? 0u : 1u);
+    uint32_t dl = (meta >> 17) & 1u, leaf = (meta >> 16) & 1u;
+    uint32_t right = (dl & (uint32_t)(x >= thr)) | ((dl ^ 1u) & (uint32_t)!(x < thr));
+    return n->left + (right & (leaf ^ 1u));
 }
 
 static double tree_leaf(const eb_model_t *m, uint32_t i, const double *f)
@@ -65,15 +66,13 @@ static void walk_lanes(const eb_model_t *m, uint32_t t0, const double *f, double
     for (uint32_t k = 0; k < EB_LANES; k++)
         idx[k] = m->trees[t0 + k].first;
     for (;;) {
-        uint32_t live = 0;
+        uint32_t all_leaves = 1;
         for (uint32_t k = 0; k < EB_LANES; k++) {
             const eb_model_node_t *n = &nodes[idx[k]];
-            if (n->meta & EB_MODEL_N_LEAF)
-                continue;
-            live = 1;
+            all_leaves &= n->meta >> 16;
             idx[k] = tree_step(m, n, f);
         }
-        if (!live)
+        if (all_leaves & 1u)
             break;
     }
     for (uint32_t k = 0; k < EB_LANES; k++)

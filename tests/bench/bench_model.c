@@ -172,9 +172,23 @@ static double callgrind_per_row(const char *self, const char *side, const char *
     snprintf(out, sizeof out, "%s.cg.%s", json, side);
     snprintf(cmd, sizeof cmd,
              "valgrind --tool=callgrind --collect-atstart=no --instr-atstart=no --callgrind-out-file=%s %s "
-             "--callgrind %s %s %s %d >/dev/null 2>&1", out, self, side, json, rows, n);
-    if (system(cmd) != 0)
+             "--callgrind %s %s %s %d >%s.log 2>&1", out, self, side, json, rows, n, out);
+    char log[300];
+    snprintf(log, sizeof log, "%s.log", out);
+    if (system(cmd) != 0) {
+        char buf[4096] = "";
+        FILE *lf = fopen(log, "r");
+        size_t got = lf ? fread(buf, 1, sizeof buf - 1, lf) : 0;
+        buf[got] = '\0';
+        if (lf)
+            fclose(lf);
+        fprintf(stderr, "bench_model: callgrind run failed (%s), see %s\n",
+                strstr(buf, "SIGILL") ? "valgrind cannot run this build's AVX-512 code (-march=native); "
+                                        "rebuild with EXTRA_CFLAGS=-mno-avx512f to count instructions"
+                                      : "valgrind missing or failed", log);
         return -1;
+    }
+    unlink(log);
     FILE *f = fopen(out, "r");
     char line[512];
     double total = -1;
@@ -267,7 +281,7 @@ int main(int argc, char **argv)
     double ci_ours = callgrind_per_row(argv[0], "ours", jpath, rpath, 1000);
     double ci_xgb = callgrind_per_row(argv[0], "xgb", jpath, rpath, 200);
     if (ci_ours < 0 || ci_xgb < 0)
-        printf("callgrind  : skipped (valgrind not available)\n");
+        printf("callgrind  : skipped (see the message above)\n");
     else
         printf("callgrind  : ours %.0f instructions/row (%.1f per tree)   XGBoost single-row %.0f instructions/row "
                "-> %.1fx fewer\n", ci_ours, ci_ours / trees, ci_xgb, ci_xgb / ci_ours);

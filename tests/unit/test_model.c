@@ -69,8 +69,8 @@ static void build(uint32_t objective, uint32_t groups, const uint32_t tree_group
         p32(off_trees + 8 * t + 4, tree_group[t]);
     }
     node(0, 0.5, 1, 0 | EB_MODEL_N_DEFAULT_LEFT);
-    node(1, 1, 0, EB_MODEL_N_LEAF);
-    node(2, 2, 0, EB_MODEL_N_LEAF);
+    node(1, 1, 1, EB_MODEL_N_LEAF);
+    node(2, 2, 2, EB_MODEL_N_LEAF);
     eb_model_node_t c;
     memset(&c, 0, sizeof c);
     c.u.cat.cat_word = 0;
@@ -78,11 +78,11 @@ static void build(uint32_t objective, uint32_t groups, const uint32_t tree_group
     c.left = 4;
     c.meta = 1 | EB_MODEL_N_CATEGORICAL | EB_MODEL_N_CAT_IN_LEFT;
     memcpy(B + off_nodes + 16 * 3, &c, 16);
-    node(4, 10, 0, EB_MODEL_N_LEAF);
-    node(5, 20, 0, EB_MODEL_N_LEAF);
+    node(4, 10, 4, EB_MODEL_N_LEAF);
+    node(5, 20, 5, EB_MODEL_N_LEAF);
     node(6, 5, 7, 0 | EB_MODEL_N_ZERO_MISSING);
-    node(7, 100, 0, EB_MODEL_N_LEAF);
-    node(8, 200, 0, EB_MODEL_N_LEAF);
+    node(7, 100, 7, EB_MODEL_N_LEAF);
+    node(8, 200, 8, EB_MODEL_N_LEAF);
     p32(off_cats, (1u << 1) | (1u << 3));
     pf64(off_dec + 0, 0.5);
     pf64(off_dec + 8, 0.5);
@@ -237,7 +237,8 @@ TEST(every_bad_field_and_index_is_refused)
         {"node child beyond nodes", NODE(6, 8), 0, 8, EB_MODEL_E_NODE},
         {"node child huge", NODE(3, 8), 0, 4294967295.0, EB_MODEL_E_NODE},
         {"unknown node flag", NODE(0, 12), 0, 1u << 24, EB_MODEL_E_NODE},
-        {"leaf with child", NODE(1, 8), 0, 2, EB_MODEL_E_NODE},
+        {"leaf not pointing at itself", NODE(1, 8), 0, 2, EB_MODEL_E_NODE},
+        {"leaf with a feature", NODE(1, 12), 0, EB_MODEL_N_LEAF | 1, EB_MODEL_E_NODE},
         {"leaf with flags", NODE(1, 12), 0, EB_MODEL_N_LEAF | EB_MODEL_N_DEFAULT_LEFT, EB_MODEL_E_NODE},
         {"last node of a tree is a split", NODE(2, 12), 0, 0, EB_MODEL_E_NODE},
         {"category words beyond", NODE(3, 0), 0, 1, EB_MODEL_E_NODE},

@@ -158,12 +158,13 @@ static void write_header(uint8_t *b, const eb_ir_t *ir, const eb_compile_opts_t 
     put32(b, EB_MH_DECISION_SIZE, eb_model_decision_size(ir->num_groups));
 }
 
-static eb_model_node_t blob_node(const eb_ir_node_t *s, uint32_t left)
+static eb_model_node_t blob_node(const eb_ir_node_t *s, uint32_t self, uint32_t left)
 {
     eb_model_node_t n;
     memset(&n, 0, sizeof n);
     if (s->left < 0) {
         n.u.thr = s->value;
+        n.left = self;
         n.meta = EB_MODEL_N_LEAF;
         return n;
     }
@@ -199,7 +200,7 @@ static long write_nodes(const eb_ir_t *ir, uint8_t *b, size_t off_trees, size_t 
         uint32_t next = 1; /* children of the k-th split land at at + next, next + 1 */
         for (uint32_t k = 0; k < n; k++) {
             const eb_ir_node_t *s = &ir->nodes[ir->trees[t].first + order[k]];
-            eb_model_node_t nd = blob_node(s, (uint32_t)at + next);
+            eb_model_node_t nd = blob_node(s, (uint32_t)at + k, (uint32_t)at + next);
             if (s->left >= 0)
                 next += 2;
             memcpy(b + off_nodes + 16 * ((size_t)at + k), &nd, sizeof nd);
