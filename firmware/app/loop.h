@@ -5,6 +5,7 @@
 #ifndef EB_APP_LOOP_H
 #define EB_APP_LOOP_H
 
+#include <poll.h> /* POLLIN, POLLOUT for eb_loop_add_fd */
 #include <stdint.h>
 
 #define EB_LOOP_MAX_FDS 32

@@ -1,101 +1,90 @@
-/* edgeboxd: the appliance daemon.
- *
- * This is the skeleton of SPEC section 9's start-up order: reserve memory, then run the main loop until
- * SIGINT/SIGTERM. The trading loop, HAL, journal and model store hang off this file as they land. */
+/* edgeboxd: the appliance daemon. Options here; the start-up order, the loop and the trading are in
+ * daemon*.c (see daemon.h). */
+#include "app/daemon.h"
 #include "app/heap.h"
 #include "app/selftest.h"
 #include "app/versions.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#define DEFAULT_ARENA_MIB 24
-
-static volatile sig_atomic_t g_stop;
+static volatile int g_stop;
 static void on_signal(int sig) { g_stop = sig; }
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: edgeboxd [options]\n"
-            "  --config FILE     strategy and appliance config (JSON)\n"
-            "  --board NAME      board: sim, rpi4, rpi5, qemu-virt (default: the build's board, %s)\n"
-            "  --arena-mib N     memory reserved at start-up, MiB (default %d, 4..4096)\n"
-            "  --heartbeat-ms N  interval of the alive line on stderr (default 1000)\n"
-            "  --run-for-ms N    stop by itself after N ms (tests; default: run until a signal)\n"
-            "  --self-test       exercise every linked library on the arena and exit\n"
-            "  --version         print the version and the linked libraries' versions\n"
-            "  --help            this text\n",
-            EB_BOARD, DEFAULT_ARENA_MIB);
+            "usage: edgeboxd --config FILE [options]\n"
+            "  --config FILE        appliance and strategy config (JSON; docs/appliance-config.md)\n"
+            "  --board NAME         sim, rpi4, rpi5, qemu-virt (default: the config's, else %s)\n"
+            "  --replay BARS.csv    paper trading on these bars (overrides appliance.replay_file)\n"
+            "  --speed X|max        replay clock: X times real time, or as fast as the loop runs\n"
+            "  --stop-after-bars N  stop after N bars (tests, benchmarks)\n"
+            "  --exit-at-end        stop when the replay ends (default: stay up, as a box does)\n"
+            "  --self-test          exercise every linked library on the memory arena and exit\n"
+            "  --version            our version and the linked libraries' versions\n"
+            "  --help               this text\n"
+            "Signals: SIGINT/SIGTERM stop cleanly. Under systemd: READY=1, STATUS=, WATCHDOG=1 (sd_notify).\n",
+            EB_BOARD);
 }
 
-static int parse_long(const char *key, const char *s, long lo, long hi, long *out)
+static int parse_speed(const char *s, double *out)
 {
+    if (strcmp(s, "max") == 0) {
+        *out = 0;
+        return 0;
+    }
     char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || *s == '\0' || *end != '\0' || v < lo || v > hi) {
-        fprintf(stderr, "<3>edgeboxd: %s: '%s' is not an integer in %ld..%ld\n", key, s, lo, hi);
+    double v = strtod(s, &end);
+    if (*s == '\0' || *end != '\0' || !(v >= 1 && v <= 1e7)) {
+        fprintf(stderr, "<3>edgeboxd: --speed: '%s' is not allowed (\"max\" or a number in 1..1e7)\n", s);
         return -1;
     }
     *out = v;
     return 0;
 }
 
-static long now_ms(void)
+static int self_test(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-static int main_loop(long heartbeat_ms, long run_for_ms)
-{
-    long start = now_ms(), next_beat = start;
-    unsigned long beats = 0;
-    while (!g_stop) {
-        long now = now_ms();
-        if (run_for_ms > 0 && now - start >= run_for_ms)
-            break;
-        if (now >= next_beat) {
-            eb_arena_stats_t s;
-            eb_heap_stats(&s);
-            fprintf(stderr, "<6>edgeboxd: alive beat=%lu uptime_ms=%ld arena_in_use=%zu arena_high_water=%zu\n",
-                    beats++, now - start, s.in_use, s.high_water);
-            next_beat = now + heartbeat_ms;
-        }
-        poll(NULL, 0, (int)(next_beat - now < 100 ? next_beat - now : 100));
+    if (eb_heap_reserve((size_t)24 << 20) != 0) {
+        fprintf(stderr, "<2>edgeboxd: cannot reserve 24 MiB: %s\n", strerror(errno));
+        return 1;
     }
-    return 0;
+    return eb_selftest_run(stdout) == 0 ? 0 : 1;
 }
 
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"config", required_argument, 0, 'c'},    {"board", required_argument, 0, 'b'},
-        {"arena-mib", required_argument, 0, 'a'}, {"heartbeat-ms", required_argument, 0, 'h'},
-        {"run-for-ms", required_argument, 0, 'r'}, {"self-test", no_argument, 0, 's'},
-        {"version", no_argument, 0, 'V'},         {"help", no_argument, 0, '?' + 256},
-        {0, 0, 0, 0}};
-    long arena_mib = DEFAULT_ARENA_MIB, heartbeat_ms = 1000, run_for_ms = 0;
-    const char *board = EB_BOARD;
-    int self_test = 0, c;
+        {"config", required_argument, 0, 'c'}, {"board", required_argument, 0, 'b'},
+        {"replay", required_argument, 0, 'r'}, {"speed", required_argument, 0, 'x'},
+        {"stop-after-bars", required_argument, 0, 'n'}, {"exit-at-end", no_argument, 0, 'e'},
+        {"self-test", no_argument, 0, 's'},    {"version", no_argument, 0, 'V'},
+        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+    eb_daemon_options_t o = {.replay_speed = -1};
+    int c;
+    char *end;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'c': break; /* the config loader arrives with the trading loop */
-        case 'b': board = optarg; break;
-        case 'a': if (parse_long("--arena-mib", optarg, 4, 4096, &arena_mib)) return 2; break;
-        case 'h': if (parse_long("--heartbeat-ms", optarg, 10, 3600000, &heartbeat_ms)) return 2; break;
-        case 'r': if (parse_long("--run-for-ms", optarg, 1, 86400000, &run_for_ms)) return 2; break;
-        case 's': self_test = 1; break;
+        case 'c': o.config_path = optarg; break;
+        case 'b': o.board = optarg; break;
+        case 'r': o.replay_path = optarg; break;
+        case 'x': if (parse_speed(optarg, &o.replay_speed)) return 2; break;
+        case 'n':
+            o.stop_after_bars = strtol(optarg, &end, 10);
+            if (*end || o.stop_after_bars < 1) {
+                fprintf(stderr, "<3>edgeboxd: --stop-after-bars: '%s' is not a positive integer\n", optarg);
+                return 2;
+            }
+            break;
+        case 'e': o.exit_at_end = 1; break;
+        case 's': return self_test();
         case 'V': eb_versions_print(stdout, "edgeboxd"); return 0;
-        case '?' + 256: usage(stdout); return 0;
+        case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
@@ -104,20 +93,18 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (eb_heap_reserve((size_t)arena_mib << 20) != 0) {
-        fprintf(stderr, "<2>edgeboxd: cannot reserve %ld MiB at start-up: %s\n", arena_mib, strerror(errno));
-        return 1;
-    }
-    if (self_test)
-        return eb_selftest_run(stdout) == 0 ? 0 : 1;
-
+    static eb_daemon_t d;
+    int rc = eb_daemon_start(&d, &o);
+    if (rc != 0)
+        return rc;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    fprintf(stderr, "<5>edgeboxd: %s started on board %s, %ld MiB arena reserved\n", EB_VERSION, board, arena_mib);
-    main_loop(heartbeat_ms, run_for_ms);
-    fprintf(stderr, "<5>edgeboxd: stopped (%s)\n", g_stop == SIGINT ? "SIGINT" : g_stop == SIGTERM ? "SIGTERM" : "run-for elapsed");
-    return 0;
+    signal(SIGPIPE, SIG_IGN);
+    rc = eb_daemon_run(&d, &g_stop);
+    eb_daemon_stop(&d);
+    eb_daemon_log(&d, 5, "stopped%s", g_stop == SIGINT ? " (SIGINT)" : g_stop == SIGTERM ? " (SIGTERM)" : "");
+    return rc;
 }

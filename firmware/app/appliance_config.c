@@ -1,0 +1,207 @@
+#include "app/appliance_config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+void eb_appliance_config_default(eb_appliance_config_t *c)
+{
+    memset(c, 0, sizeof *c);
+    c->mode = EB_MODE_PAPER;
+    snprintf(c->state_dir, sizeof c->state_dir, "/var/lib/edgebox");
+    snprintf(c->board_dir, sizeof c->board_dir, "/usr/share/edgebox/board");
+    c->arena_mib = 24;
+    c->button = eb_button_config_default();
+    c->flatten_on_kill = 1;
+    c->source = EB_SOURCE_REPLAY;
+    c->replay_speed = 0;
+    snprintf(c->symbol, sizeof c->symbol, "BTCUSDT");
+    c->trial_bars = 12;
+    c->max_model_kib = 8192;
+    c->stale_grace_ms = 30000;
+}
+
+static int fail(char *err, size_t cap, const char *key, const cJSON *v, const char *allowed)
+{
+    char val[64] = "?";
+    if (cJSON_IsString(v))
+        snprintf(val, sizeof val, "\"%.58s\"", v->valuestring);
+    else if (cJSON_IsNumber(v))
+        snprintf(val, sizeof val, "%.17g", v->valuedouble);
+    else if (cJSON_IsBool(v))
+        snprintf(val, sizeof val, "%s", cJSON_IsTrue(v) ? "true" : "false");
+    else if (v)
+        snprintf(val, sizeof val, "(%s)", cJSON_IsObject(v) ? "an object" : cJSON_IsArray(v) ? "an array" : "null");
+    snprintf(err, cap, "appliance.%s: %s is not allowed (%s)", key, val, allowed);
+    return -1;
+}
+
+static int get_int(const cJSON *v, const char *key, long lo, long hi, long *out, char *err, size_t cap)
+{
+    char allowed[64];
+    snprintf(allowed, sizeof allowed, "an integer in %ld..%ld", lo, hi);
+    if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) || v->valuedouble < (double)lo ||
+        v->valuedouble > (double)hi)
+        return fail(err, cap, key, v, allowed);
+    *out = (long)v->valuedouble;
+    return 0;
+}
+
+static int get_string(const cJSON *v, const char *key, char *out, size_t outcap, char *err, size_t cap)
+{
+    char allowed[64];
+    snprintf(allowed, sizeof allowed, "a non-empty string of at most %zu bytes", outcap - 1);
+    if (!cJSON_IsString(v) || !v->valuestring[0] || strlen(v->valuestring) >= outcap)
+        return fail(err, cap, key, v, allowed);
+    snprintf(out, outcap, "%s", v->valuestring);
+    return 0;
+}
+
+static int get_choice(const cJSON *v, const char *key, const char *a, const char *b, int *out, char *err,
+                      size_t cap)
+{
+    char allowed[96];
+    snprintf(allowed, sizeof allowed, "\"%s\" or \"%s\"", a, b);
+    if (!cJSON_IsString(v) || (strcmp(v->valuestring, a) != 0 && strcmp(v->valuestring, b) != 0))
+        return fail(err, cap, key, v, allowed);
+    *out = strcmp(v->valuestring, b) == 0;
+    return 0;
+}
+
+static int parse_killswitch(const cJSON *sec, eb_appliance_config_t *c, char *err, size_t cap)
+{
+    if (!cJSON_IsObject(sec))
+        return fail(err, cap, "killswitch", sec, "an object");
+    const cJSON *v;
+    cJSON_ArrayForEach(v, sec)
+    {
+        long n;
+        int choice;
+        if (strcmp(v->string, "wiring") == 0) {
+            if (get_choice(v, "killswitch.wiring", "normally_open", "normally_closed", &choice, err, cap))
+                return -1;
+            c->button.wiring = choice ? EB_BUTTON_NORMALLY_CLOSED : EB_BUTTON_NORMALLY_OPEN;
+        } else if (strcmp(v->string, "debounce_ms") == 0) {
+            if (get_int(v, "killswitch.debounce_ms", 0, 1000, &n, err, cap))
+                return -1;
+            c->button.debounce_ms = n;
+        } else if (strcmp(v->string, "long_press_ms") == 0) {
+            if (get_int(v, "killswitch.long_press_ms", 500, 60000, &n, err, cap))
+                return -1;
+            c->button.long_press_ms = n;
+        } else if (strcmp(v->string, "flatten_on_press") == 0) {
+            if (!cJSON_IsBool(v))
+                return fail(err, cap, "killswitch.flatten_on_press", v, "true or false");
+            c->flatten_on_kill = cJSON_IsTrue(v);
+        } else {
+            return fail(err, cap, v->string, v, "unknown key in killswitch: wiring, debounce_ms, long_press_ms, "
+                                                "flatten_on_press");
+        }
+    }
+    if (c->button.long_press_ms <= c->button.debounce_ms)
+        return fail(err, cap, "killswitch.long_press_ms", cJSON_GetObjectItemCaseSensitive(sec, "long_press_ms"),
+                    "must be longer than debounce_ms");
+    return 0;
+}
+
+static int parse_speed(const cJSON *v, eb_appliance_config_t *c, char *err, size_t cap)
+{
+    if (cJSON_IsString(v) && strcmp(v->valuestring, "max") == 0) {
+        c->replay_speed = 0;
+        return 0;
+    }
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= 1 && v->valuedouble <= 1e7))
+        return fail(err, cap, "replay_speed", v, "\"max\" or a number in 1..1e7");
+    c->replay_speed = v->valuedouble;
+    return 0;
+}
+
+static int parse_key(const cJSON *v, eb_appliance_config_t *c, char *err, size_t cap)
+{
+    const char *k = v->string;
+    long n;
+    int choice;
+    if (strcmp(k, "mode") == 0) {
+        if (get_choice(v, k, "paper", "live", &choice, err, cap))
+            return -1;
+        c->mode = choice ? EB_MODE_LIVE : EB_MODE_PAPER;
+        return 0;
+    }
+    if (strcmp(k, "source") == 0) {
+        if (get_choice(v, k, "replay", "exchange", &choice, err, cap))
+            return -1;
+        c->source = choice ? EB_SOURCE_EXCHANGE : EB_SOURCE_REPLAY;
+        return 0;
+    }
+    if (strcmp(k, "board") == 0)
+        return get_string(v, k, c->board, sizeof c->board, err, cap);
+    if (strcmp(k, "board_dir") == 0)
+        return get_string(v, k, c->board_dir, sizeof c->board_dir, err, cap);
+    if (strcmp(k, "state_dir") == 0)
+        return get_string(v, k, c->state_dir, sizeof c->state_dir, err, cap);
+    if (strcmp(k, "replay_file") == 0)
+        return get_string(v, k, c->replay_file, sizeof c->replay_file, err, cap);
+    if (strcmp(k, "symbol") == 0)
+        return get_string(v, k, c->symbol, sizeof c->symbol, err, cap);
+    if (strcmp(k, "public_key") == 0)
+        return get_string(v, k, c->public_key, sizeof c->public_key, err, cap);
+    if (strcmp(k, "replay_speed") == 0)
+        return parse_speed(v, c, err, cap);
+    if (strcmp(k, "killswitch") == 0)
+        return parse_killswitch(v, c, err, cap);
+    struct { const char *key; long lo, hi; } ints[] = {
+        {"arena_mib", 4, 4096}, {"trial_bars", 0, 100000}, {"max_model_kib", 16, 65536},
+        {"stale_grace_ms", 0, 3600000}};
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        if (strcmp(k, ints[i].key) != 0)
+            continue;
+        if (get_int(v, k, ints[i].lo, ints[i].hi, &n, err, cap))
+            return -1;
+        if (i == 0) c->arena_mib = (int)n;
+        if (i == 1) c->trial_bars = (int)n;
+        if (i == 2) c->max_model_kib = (int)n;
+        if (i == 3) c->stale_grace_ms = n;
+        return 0;
+    }
+    return fail(err, cap, k, v,
+                "unknown key; allowed: mode, board, board_dir, state_dir, arena_mib, killswitch, source, replay_file, "
+                "replay_speed, symbol, public_key, trial_bars, max_model_kib, stale_grace_ms");
+}
+
+int eb_appliance_config_parse(const cJSON *section, eb_appliance_config_t *c, char *err, size_t errcap)
+{
+    eb_appliance_config_default(c);
+    if (!section)
+        return 0;
+    if (!cJSON_IsObject(section)) {
+        snprintf(err, errcap, "appliance: must be an object");
+        return -1;
+    }
+    const cJSON *v;
+    cJSON_ArrayForEach(v, section)
+    {
+        if (parse_key(v, c, err, errcap))
+            return -1;
+    }
+    if (c->mode == EB_MODE_LIVE) {
+        snprintf(err, errcap, "appliance.mode: \"live\" is not allowed (this build has no exchange adapter yet; "
+                              "use \"paper\")");
+        return -1;
+    }
+    if (c->source == EB_SOURCE_REPLAY && !c->replay_file[0]) {
+        snprintf(err, errcap, "appliance.replay_file: missing (required when source is \"replay\")");
+        return -1;
+    }
+    if (c->source == EB_SOURCE_EXCHANGE) {
+        snprintf(err, errcap, "appliance.source: \"exchange\" is not allowed (this build replays bars only; "
+                              "use \"replay\")");
+        return -1;
+    }
+    return 0;
+}
+
+int eb_appliance_path(const eb_appliance_config_t *c, const char *name, char *out, size_t cap)
+{
+    int n = snprintf(out, cap, "%s/%s", c->state_dir, name);
+    return n < 0 || (size_t)n >= cap ? -1 : 0;
+}

@@ -1,0 +1,80 @@
+/* The config file: one JSON object. The daemon reads its own "appliance" section and hands the strategy
+ * sections to their readers; an error anywhere stops start-up before anything is touched. */
+#include "app/daemon.h"
+
+#include "app/feature_config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CONFIG_MAX_BYTES (256 * 1024)
+
+static char *read_file(const char *path, char *err, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, cap, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *buf = malloc(CONFIG_MAX_BYTES + 1);
+    size_t n = buf ? fread(buf, 1, CONFIG_MAX_BYTES + 1, f) : 0;
+    fclose(f);
+    if (!buf || n > CONFIG_MAX_BYTES) {
+        snprintf(err, cap, "%s: larger than %d bytes", path, CONFIG_MAX_BYTES);
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+static int apply_options(eb_daemon_t *d, char *err, size_t cap)
+{
+    if (d->opt.replay_path)
+        snprintf(d->app.replay_file, sizeof d->app.replay_file, "%s", d->opt.replay_path);
+    if (d->opt.replay_speed >= 0)
+        d->app.replay_speed = d->opt.replay_speed;
+    snprintf(d->board, sizeof d->board, "%s", d->opt.board ? d->opt.board : d->app.board[0] ? d->app.board : EB_BOARD);
+    if (!d->app.replay_file[0]) {
+        snprintf(err, cap, "appliance.replay_file: missing (or give --replay BARS.csv)");
+        return -1;
+    }
+    return 0;
+}
+
+int eb_daemon_load_config(eb_daemon_t *d, char *err, size_t cap)
+{
+    eb_appliance_config_default(&d->app);
+    eb_engine_config_default(&d->pcfg.engine);
+    d->pcfg.features = eb_feature_params_default();
+    d->pcfg.atr_window = 252;
+    d->pcfg.with_features = 1;
+    d->slippage_bps = 10;
+    d->fee_bps = 5;
+    if (!d->opt.config_path) {
+        snprintf(err, cap, "--config FILE is required");
+        return -1;
+    }
+    char *text = read_file(d->opt.config_path, err, cap);
+    if (!text)
+        return -1;
+    cJSON *root = cJSON_Parse(text);
+    free(text);
+    int rc = -1;
+    char sub[512] = "";
+    if (!cJSON_IsObject(root)) {
+        snprintf(err, cap, "%s: not a JSON object (near \"%.40s\")", d->opt.config_path,
+                 cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() : "");
+    } else if (eb_appliance_config_parse(cJSON_GetObjectItemCaseSensitive(root, "appliance"), &d->app, sub,
+                                         sizeof sub) != 0 ||
+               (cJSON_GetObjectItemCaseSensitive(root, "features") &&
+                eb_feature_config_read(cJSON_GetObjectItemCaseSensitive(root, "features"), &d->pcfg.features, sub,
+                                       sizeof sub) != 0)) {
+        snprintf(err, cap, "%s: %s", d->opt.config_path, sub);
+    } else {
+        rc = apply_options(d, err, cap);
+    }
+    cJSON_Delete(root);
+    return rc;
+}
