@@ -157,7 +157,7 @@ TEST(model_thresholds_and_schema_refusal)
     eb_feature_params_t fp = eb_feature_params_default();
     uint8_t *blob;
     size_t len;
-    int rc = eb_backtest_train_model(bars, n, &fp, 8, 16, &blob, &len, err, sizeof err);
+    int rc = eb_backtest_train_model(bars, n, &fp, 8, 4, &blob, &len, err, sizeof err);
     free(bars);
     CHECK_MSG(rc == 0, "%s", err);
     if (rc != 0)

@@ -1,0 +1,182 @@
+/* Throughput of the full engine (features -> 200-round 3-class model -> signal -> risk & positions ->
+ * intents, fills applied as the backtest does) on ../shared/data, model-free, and the feature engine
+ * alone, measured in the same run on one core. Goals (issue 5): >= 1,000,000 bars/s with the model,
+ * >= 5,000,000 bars/s model-free. References: Jesse ~183k candles/s (Pi 5), NautilusTrader ~3M points/s. */
+#include "core/pipeline.h"
+#include "core/stats.h"
+#include "tests/support/check.h"
+#include "tools/edgebox/backtest_model.h"
+#include "tools/edgebox/wf_io.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+typedef struct {
+    const eb_bar_t *bars;
+    size_t n;
+    eb_pipeline_config_t pc;
+    void *mem;
+    size_t size;
+    double sink;
+} bench_t;
+
+/* One pass: every bar through the pipeline, market intents filled at the next open, stops at once. */
+static void pass_engine(bench_t *b, int model_free)
+{
+    eb_pipeline_t *p;
+    if (eb_pipeline_init(b->mem, b->size, &b->pc, &p) != EB_PIPELINE_OK)
+        abort();
+    eb_intent_t it[EB_ENGINE_MAX_INTENTS], pend[EB_ENGINE_MAX_INTENTS];
+    int npend = 0;
+    eb_rng_t rng;
+    eb_rng_seed(&rng, 1);
+    for (size_t i = 0; i < b->n; i++) {
+        const eb_bar_t *bar = &b->bars[i];
+        for (int k = 0; k < npend; k++)
+            eb_engine_fill(&p->engine, &pend[k], bar->open, pend[k].qty, 0, bar->open_time_ms, NULL);
+        npend = 0;
+        int dir = model_free ? (int)(eb_rng_u64(&rng) % 3u) - 1 : 0;
+        int n = eb_pipeline_step(p, bar, dir, it, EB_ENGINE_MAX_INTENTS);
+        for (int k = 0; k < n; k++) {
+            if (it[k].kind == EB_INTENT_STOP_EXIT)
+                eb_engine_fill(&p->engine, &it[k], it[k].price, it[k].qty, 0, bar->open_time_ms, NULL);
+            else if (it[k].kind != EB_INTENT_MOVE_STOP)
+                pend[npend++] = it[k];
+        }
+    }
+    b->sink += p->engine.cash + (double)p->engine.n.entries;
+}
+
+static void pass_features(bench_t *b)
+{
+    eb_features_t *f = eb_features_init(b->mem, b->size, &b->pc.features);
+    double x[EB_FEATURE_COUNT];
+    for (size_t i = 0; i < b->n; i++)
+        b->sink += eb_features_step(f, &b->bars[i], x);
+}
+
+/* The model alone on the feature rows of every ready bar (where the engine's time goes). */
+static double measure_predict(bench_t *b, const eb_model_t *m, double min_s)
+{
+    size_t rows = 0, ready = 0;
+    double *x = malloc(b->n * EB_FEATURE_COUNT * sizeof *x), probs[3];
+    eb_features_t *f = eb_features_init(b->mem, b->size, &b->pc.features);
+    for (size_t i = 0; i < b->n; i++)
+        ready += eb_features_step(f, &b->bars[i], x + ready * EB_FEATURE_COUNT) == 1;
+    double t0 = now_s(), t;
+    do {
+        for (size_t i = 0; i < ready; i++) {
+            eb_model_predict(m, x + i * EB_FEATURE_COUNT, probs);
+            b->sink += probs[0];
+        }
+        rows += ready;
+        t = now_s() - t0;
+    } while (t < min_s);
+    free(x);
+    return (double)rows / t;
+}
+
+/* Repeats passes for at least min_s seconds; returns bars per second. */
+static double measure(bench_t *b, int what, double min_s)
+{
+    double t0 = now_s(), t;
+    size_t bars = 0;
+    do {
+        if (what == 0)
+            pass_features(b);
+        else
+            pass_engine(b, what == 2);
+        bars += b->n;
+        t = now_s() - t0;
+    } while (t < min_s);
+    return (double)bars / t;
+}
+
+/* Training takes from 20 s to minutes on a busy machine: the model is kept under build/ between runs. */
+#define MODEL_CACHE "build/bench_engine_200x3.ebm"
+
+static int load_cached(uint8_t **blob, size_t *len, eb_model_t *m, uint64_t hash)
+{
+    FILE *f = fopen(MODEL_CACHE, "rb");
+    if (!f)
+        return 0;
+    fseek(f, 0, SEEK_END);
+    long sz = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    *blob = sz > 0 ? aligned_alloc(16, ((size_t)sz + 15) & ~(size_t)15) : NULL;
+    *len = *blob ? fread(*blob, 1, (size_t)sz, f) : 0;
+    fclose(f);
+    if (*blob && *len == (size_t)sz && eb_model_open(m, *blob, *len, NULL) == 0 && eb_model_schema_hash(m) == hash &&
+        eb_model_num_trees(m) == 600)
+        return 1;
+    free(*blob);
+    return 0;
+}
+
+int main(void)
+{
+    char path[512], err[512];
+    if (!eb_shared_path("data/BTCUSDT-5m-2020-12_2021-07.csv", path, sizeof path)) {
+        printf("bench_engine: SKIP (../shared/data absent)\n");
+        return 0;
+    }
+    eb_bar_t *bars;
+    size_t n;
+    if (eb_wf_load_bars(path, INT64_MIN, INT64_MAX, &bars, &n, err, sizeof err) != 0) {
+        fprintf(stderr, "bench_engine: %s\n", err);
+        return 1;
+    }
+    bench_t b = {.bars = bars, .n = n};
+    eb_engine_config_default(&b.pc.engine);
+    b.pc.engine.limits.min_confidence = 0; /* let the model's signals through so every path runs */
+    b.pc.features = eb_feature_params_default();
+    b.pc.atr_window = 252;
+    double t0 = now_s();
+    uint8_t *blob;
+    size_t len;
+    eb_model_t model;
+    int cached = load_cached(&blob, &len, &model, eb_features_schema_hash(&b.pc.features));
+    if (!cached) {
+        if (eb_backtest_train_model(bars, n, &b.pc.features, 200, 6, &blob, &len, err, sizeof err) != 0) {
+            fprintf(stderr, "bench_engine: training: %s\n", err);
+            return 1;
+        }
+        if (eb_model_open(&model, blob, len, NULL) != 0)
+            return 1;
+        FILE *f = fopen(MODEL_CACHE, "wb");
+        if (f) {
+            fwrite(blob, 1, len, f);
+            fclose(f);
+        }
+    }
+    printf("model: %u trees (200 rounds x 3 classes, max_depth 6), %zu bytes, %s in %.1f s (not timed below)\n",
+           eb_model_num_trees(&model), len, cached ? "loaded from " MODEL_CACHE : "trained", now_s() - t0);
+    b.pc.model = &model;
+    b.size = eb_pipeline_size(&b.pc);
+    b.mem = aligned_alloc(64, (b.size + 63) & ~(size_t)63);
+    double feat = measure(&b, 0, 1.0), full = measure(&b, 1, 2.0), pred = measure_predict(&b, &model, 1.0);
+    b.pc.model = NULL; /* model-free: no features, random signals */
+    double free_ = measure(&b, 2, 1.0);
+    printf("bars: %zu (%s), one core, same run\n", n, path);
+    printf("engine + model : %12.0f bars/s   (goal >= 1,000,000)%s\n", full, full >= 1e6 ? "" : "  BELOW GOAL");
+    printf("engine, model-free: %9.0f bars/s   (goal >= 5,000,000)%s\n", free_, free_ >= 5e6 ? "" : "  BELOW GOAL");
+    printf("features only  : %12.0f bars/s   (the feature engine alone, for comparison)\n", feat);
+    printf("model only     : %12.0f rows/s   (eb_model_predict, %u trees: %.1f ns per tree)\n", pred,
+           eb_model_num_trees(&model), 1e9 / pred / eb_model_num_trees(&model));
+    printf("references     : Jesse ~183,000 candles/s (Pi 5); NautilusTrader ~3,000,000 data points/s\n");
+    printf("(sink %g)\n", b.sink);
+    free(b.mem);
+    free(blob);
+    free(bars);
+    return 0;
+}
