@@ -29,6 +29,7 @@ int eb_report_equity_csv(FILE *f, const eb_backtest_result_t *r)
 
 static void cell(FILE *f, const char *name, double v, int pct)
 {
+    v += 0.0; /* no "-0" */
     if (!isfinite(v))
         fprintf(f, "<tr><td>%s</td><td>n/a</td></tr>\n", name);
     else if (pct)
@@ -70,8 +71,8 @@ static void line_chart(FILE *f, const char *title, const double *y, size_t n, co
     if (fill)
         fprintf(f, "%.1f,%.1f", W - PAD, PAD / 2);
     fputs("\"/>\n", f);
-    fprintf(f, "<text x=\"4\" y=\"%.0f\" font-size=\"11\">%.6g</text>\n", PAD / 2 + 4, hi);
-    fprintf(f, "<text x=\"4\" y=\"%.0f\" font-size=\"11\">%.6g</text>\n", H - PAD / 2, lo);
+    fprintf(f, "<text x=\"4\" y=\"%.0f\" font-size=\"11\">%.6g</text>\n", PAD / 2 + 4, hi + 0.0);
+    fprintf(f, "<text x=\"4\" y=\"%.0f\" font-size=\"11\">%.6g</text>\n", H - PAD / 2, lo + 0.0);
     fputs("</svg>\n", f);
 }
 
@@ -94,7 +95,7 @@ static void bars_chart(FILE *f, const char *title, char (*label)[16], const doub
     for (size_t i = 0; i < n; i++)
         lim = fmax(lim, fabs(v[i]));
     svg_open(f, title);
-    double zero = pct ? H / 2 : H - PAD, span = pct ? H / 2 - PAD / 2 : H - 1.5 * PAD;
+    double zero = pct ? H / 2 : H - PAD, span = pct ? H / 2 - PAD : H - 1.5 * PAD;
     double bw = n ? (W - 2 * PAD) / (double)n : 0;
     fprintf(f, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#999\"/>\n", PAD, W - PAD, zero, zero);
     for (size_t i = 0; i < n; i++) {
@@ -102,9 +103,14 @@ static void bars_chart(FILE *f, const char *title, char (*label)[16], const doub
         fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s: %.4g%s</title></rect>\n",
                 x + 1, v[i] >= 0 ? zero - h : zero, fmax(bw - 2, 1), h, v[i] >= 0 ? "#2da44e" : "#d73a49", label[i],
                 pct ? v[i] * 100 : v[i], pct ? "%" : "");
-        if (n <= 40)
+        if (n <= 40) {
             fprintf(f, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"9\" text-anchor=\"middle\">%s</text>\n", x + bw / 2,
                     H - 4, label[i]);
+            if (v[i] != 0)
+                fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" text-anchor=\"middle\">%.*f%s</text>\n",
+                        x + bw / 2, v[i] >= 0 ? zero - h - 3 : zero + h + 10, pct ? 1 : 0, pct ? v[i] * 100 : v[i],
+                        pct ? "%" : "");
+        }
     }
     fputs("</svg>\n", f);
 }
