@@ -123,7 +123,7 @@ TEST(commands_refuse_bad_input)
         fprintf(f, "%lld,%.17g,%.17g,%.17g,%.17g,%.17g\n", (long long)bars[i].open_time_ms, bars[i].open,
                 bars[i].high, bars[i].low, bars[i].close, bars[i].volume);
     fclose(f);
-    const char *json = "{\"walkforward\": {\"train_months\": 12}}"; /* 6000 bars of 1h: about 8 months */
+    const char *json = "{\"walkforward\": {\"train_months\": 12}, \"costs\": {\"slippage_bps\": 10}}"; /* 6000 bars of 1h: about 8 months */
     char e[128];
     CHECK_EQ_INT(eb_wf_write_atomic(cfg, json, strlen(json), e, sizeof e), 0);
     snprintf(out, sizeof out, "%s/wf", dir);
@@ -131,6 +131,13 @@ TEST(commands_refuse_bad_input)
     CHECK_EQ_INT(call(cmd_walkforward, wf), 1);
     struct stat st;
     CHECK(stat(out, &st) != 0); /* windows longer than the data: nothing created */
+    const char *badcost = "{\"costs\": {\"slippage_bps\": -1}}"; /* the strategy loader's range check */
+    char cfg2[200];
+    snprintf(cfg2, sizeof cfg2, "%s/cfg2.json", dir);
+    CHECK_EQ_INT(eb_wf_write_atomic(cfg2, badcost, strlen(badcost), e, sizeof e), 0);
+    const char *wf2[] = {"walkforward", "--config", cfg2, "--in", csv, "--out", out, "--quiet", NULL};
+    CHECK_EQ_INT(call(cmd_walkforward, wf2), 1);
+    CHECK(stat(out, &st) != 0);
     const char *shard[] = {"walkforward", "--config", cfg, "--in", csv, "--out", out, "--shard", "3/2", NULL};
     CHECK_EQ_INT(call(cmd_walkforward, shard), 2);
     const char *empty[] = {"walkforward", "--config", cfg, "--in", csv, "--out", out, "--from", "2021-05-01",

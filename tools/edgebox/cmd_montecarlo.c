@@ -119,10 +119,8 @@ static int run(const opts_t *o, const eb_wf_config_t *cfg, const eb_bar_t *bars,
     }
     eb_train_costs_t costs;
     eb_wf_sim_params_t sim;
-    eb_train_costs_default(&costs);
-    eb_wf_sim_params_default(&sim);
     eb_dataset_t ds;
-    if (eb_dataset_build(bars, n, &fp, cfg, &costs, &ds, err, cap) != 0)
+    if (eb_wf_costs_load(o->config, &costs, &sim, err, cap) != 0 || eb_dataset_build(bars, n, &fp, cfg, &costs, &ds, err, cap) != 0)
         return -1;
     int8_t *sig = malloc(hi - lo);
     eb_mc_result_t r = {0};

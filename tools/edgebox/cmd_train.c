@@ -5,6 +5,7 @@
 #include "tools/edgebox/commands.h"
 #include "tools/edgebox/shap.h"
 #include "tools/edgebox/wf_io.h"
+#include "tools/edgebox/wf_oos.h"
 #include "tools/edgebox/wf_plan.h"
 #include "tools/edgebox/wf_run.h"
 #include "tools/edgebox/wf_sign.h"
@@ -172,7 +173,9 @@ int cmd_train(int argc, char **argv)
     eb_dataset_t ds = {0};
     eb_trained_t t = {0};
     eb_train_costs_default(&costs);
-    int rc = eb_wf_config_load(o.config, &cfg, err, sizeof err) || choose(&o, &cfg, &fp, &hp, err, sizeof err) ||
+    eb_wf_sim_params_t sim;
+    int rc = eb_wf_config_load(o.config, &cfg, err, sizeof err) ||
+             eb_wf_costs_load(o.config, &costs, &sim, err, sizeof err) || choose(&o, &cfg, &fp, &hp, err, sizeof err) ||
              eb_wf_load_bars(o.in, o.from, o.to, &bars, &n, err, sizeof err) ||
              eb_dataset_build(bars, n, &fp, &cfg, &costs, &ds, err, sizeof err) ||
              eb_train_window(&ds, 0, n, &cfg, &hp, &t, err, sizeof err) || write_outputs(&o, &ds, &t, err, sizeof err);

@@ -109,7 +109,8 @@ int cmd_walkforward(int argc, char **argv)
     x.quiet = o.quiet;
     x.sign_key = o.key;
     x.release = o.release;
-    int rc = eb_wf_config_load(o.config, &cfg, err, sizeof err) || eb_wf_load_bars(o.in, o.from, o.to, &bars, &n, err, sizeof err) ||
+    int rc = eb_wf_config_load(o.config, &cfg, err, sizeof err) ||
+             eb_wf_costs_load(o.config, &x.costs, &x.sim, err, sizeof err) || eb_wf_load_bars(o.in, o.from, o.to, &bars, &n, err, sizeof err) ||
              eb_wf_prepare(&x, &cfg, bars, n, o.out, err, sizeof err);
     if (!rc && !o.merge)
         rc = eb_wf_run(&x, o.shard_i, o.shard_n, o.jobs, err, sizeof err);

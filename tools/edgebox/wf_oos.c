@@ -1,5 +1,6 @@
 #include "tools/edgebox/wf_oos.h"
 
+#include "app/config.h"
 #include "core/position.h"
 
 #include <math.h>
@@ -113,4 +114,18 @@ void eb_wf_summarize(const eb_wf_trade_t *t, size_t n, eb_wf_summary_t *s)
     s->total_return = eq - 1;
     s->max_drawdown = dd;
     s->sd_r = n > 1 ? sqrt(ss / (double)(n - 1)) : 0;
+}
+
+int eb_wf_costs_load(const char *path, eb_train_costs_t *costs, eb_wf_sim_params_t *sim, char *err, size_t cap)
+{
+    eb_config_t c;
+    eb_config_default(&c);
+    if (eb_config_load(path, &c, err, cap) != 0)
+        return -1;
+    costs->fee_bps = sim->fee_bps = c.taker_fee_bps;
+    costs->slippage_bps = sim->slippage_bps = c.slippage_bps;
+    costs->min_multiplier = c.pipeline.engine.min_multiplier;
+    costs->max_multiplier = c.pipeline.engine.max_multiplier;
+    sim->risk_per_trade = c.pipeline.engine.sizing.risk_per_trade;
+    return 0;
 }

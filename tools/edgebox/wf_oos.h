@@ -38,6 +38,9 @@ typedef struct {
 } eb_wf_summary_t;
 
 void eb_wf_sim_params_default(eb_wf_sim_params_t *p);
+/* Costs and risk from the strategy config file (app/config.h: costs.taker_fee_bps, costs.slippage_bps,
+ * risk.risk_per_trade, the multiplier clamp), defaults where it is silent. 0, or -1 with the loader's error. */
+int eb_wf_costs_load(const char *path, eb_train_costs_t *costs, eb_wf_sim_params_t *sim, char *err, size_t errcap);
 /* Simulates sig[0 .. hi-lo) (the signal at the close of bar lo+i) over bars [lo, hi) of ds; appends the
  * trades to out. Returns 0 or -1 when out of memory. */
 int eb_wf_simulate(const eb_dataset_t *ds, const int8_t *sig, size_t lo, size_t hi, const eb_wf_sim_params_t *p,

@@ -28,9 +28,11 @@ static int write_plan(const eb_wf_ctx_t *x, char *err, size_t cap)
     char path[4096], text[8192], cfg[1024];
     size_t len = 0;
     eb_wf_config_format(&x->cfg, cfg, sizeof cfg);
-    len += (size_t)snprintf(text, sizeof text, "edgebox-walkforward-plan 1\nconfig %016" PRIx64 " %s\ndata %016" PRIx64
-                            " %zu bars\nsets %zu\nwindows %d\n", x->config_hash, cfg, x->data_hash, x->n,
-                            eb_wf_set_count(&x->cfg), x->nwin);
+    len += (size_t)snprintf(text, sizeof text, "edgebox-walkforward-plan 1\nconfig %016" PRIx64 " %s\ncosts fee %.17g "
+                            "slippage %.17g bps, risk %.17g, multiplier %.17g..%.17g\ndata %016" PRIx64
+                            " %zu bars\nsets %zu\nwindows %d\n", x->config_hash, cfg, x->sim.fee_bps,
+                            x->sim.slippage_bps, x->sim.risk_per_trade, x->costs.min_multiplier,
+                            x->costs.max_multiplier, x->data_hash, x->n, eb_wf_set_count(&x->cfg), x->nwin);
     for (int i = 0; i < x->nwin && len < sizeof text - 100; i++)
         len += (size_t)snprintf(text + len, sizeof text - len, "window %d %" PRId64 " %" PRId64 " %" PRId64 "\n", i,
                                 x->windows[i].train_start, x->windows[i].valid_start, x->windows[i].valid_end);
@@ -64,7 +66,10 @@ int eb_wf_prepare(eb_wf_ctx_t *x, const eb_wf_config_t *c, const eb_bar_t *bars,
     x->nwin = eb_wf_plan_windows(c, bars, n, x->windows, EB_WF_MAX_WINDOWS, err, cap);
     if (x->nwin < 0)
         return -1;
-    x->config_hash = eb_wf_config_hash(c);
+    /* the results depend on costs and risk too: a change there is another run */
+    double costs[] = {x->costs.fee_bps, x->costs.slippage_bps, x->costs.min_multiplier, x->costs.max_multiplier,
+                      x->sim.fee_bps, x->sim.slippage_bps, x->sim.risk_per_trade};
+    x->config_hash = eb_fnv1a64(eb_wf_config_hash(c), costs, sizeof costs);
     x->data_hash = eb_wf_data_hash(bars, n);
     char sets[4096];
     snprintf(sets, sizeof sets, "%s/sets", dir);
