@@ -1,14 +1,18 @@
 /* edgebox backtest end to end: a hand-computed trade through next-open fills, slippage and fees; gaps;
  * byte-identical reports; a trained model (thresholds from its blob) and its schema-hash refusal; the
  * command line's refusals; a self-contained HTML page. */
+#include "core/pipeline.h"
 #include "core/synth.h"
 #include "tools/edgebox/backtest.h"
 #include "tools/edgebox/backtest_model.h"
 #include "tools/edgebox/commands.h"
+#include "tools/edgebox/model_compile.h"
 #include "tools/edgebox/wf_io.h"
 #include "tests/support/check.h"
 
+#include <math.h>
 #include <stdlib.h>
+#include <xgboost/c_api.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -261,6 +265,104 @@ TEST(html_is_self_contained)
     eb_backtest_free(&r);
 }
 
+/* A one-round model on random rows (any model will do), compiled with Platt parameters that turn its
+ * preference around: the pipeline must hand the engine the calibrated probabilities, and the signal must
+ * follow them, with the blob's thresholds. */
+static int calibrated_blob(uint64_t hash, uint8_t **blob, size_t *len)
+{
+    enum { R = 300 };
+    static float x[R * EB_FEATURE_COUNT], y[R];
+    uint64_t s = 99;
+    for (int i = 0; i < R * EB_FEATURE_COUNT; i++) {
+        s = s * 6364136223846793005ULL + 1;
+        x[i] = (float)(s >> 40) / 16777216.0f;
+    }
+    for (int i = 0; i < R; i++)
+        y[i] = (float)(i % 3);
+    DMatrixHandle d;
+    BoosterHandle b;
+    bst_ulong jl;
+    const char *json;
+    if (XGDMatrixCreateFromMat(x, R, EB_FEATURE_COUNT, NAN, &d) || XGDMatrixSetFloatInfo(d, "label", y, R) ||
+        XGBoosterCreate(&d, 1, &b) || XGBoosterSetParam(b, "objective", "multi:softprob") ||
+        XGBoosterSetParam(b, "num_class", "3") || XGBoosterSetParam(b, "max_depth", "2") ||
+        XGBoosterUpdateOneIter(b, 0, d) || XGBoosterSaveModelToBuffer(b, "{\"format\": \"json\"}", &jl, &json))
+        return -1;
+    eb_compile_opts_t o;
+    eb_compile_opts_default(&o);
+    o.schema_hash = hash;
+    o.threshold_buy = o.threshold_sell = 0.4;
+    o.calibrated = 1;
+    double a[3] = {1, 1, 1}, bb[3] = {3, 0, -3}; /* sell pushed up, buy pushed down */
+    memcpy(o.platt_a, a, sizeof a);
+    memcpy(o.platt_b, bb, sizeof bb);
+    int rc = eb_compile_xgboost_json(json, (size_t)jl, &o, blob, len, err, sizeof err);
+    XGBoosterFree(b);
+    XGDMatrixFree(d);
+    return rc;
+}
+
+TEST(calibration_and_thresholds_from_the_blob)
+{
+    eb_pipeline_config_t pc = {.features = eb_feature_params_default(), .atr_window = 252};
+    eb_engine_config_default(&pc.engine);
+    pc.engine.allow_short = 1;
+    uint8_t *blob;
+    size_t len;
+    CHECK_EQ_INT(calibrated_blob(eb_features_schema_hash(&pc.features), &blob, &len), 0);
+    eb_model_t m;
+    CHECK_EQ_INT(eb_model_open(&m, blob, len, NULL), 0);
+    pc.model = &m;
+    size_t size = eb_pipeline_size(&pc);
+    void *mem = aligned_alloc(64, (size + 63) & ~(size_t)63);
+    eb_pipeline_t *p;
+    CHECK_EQ_INT(eb_pipeline_init(mem, size, &pc, &p), EB_PIPELINE_OK);
+    CHECK_NEAR(p->engine.cfg.signal.threshold_buy, 0.4, 0); /* from the blob, not the 0.5 default */
+    eb_synth_params_t sp = eb_synth_params_default();
+    eb_synth_t syn;
+    eb_synth_init(&syn, &sp);
+    eb_intent_t it[EB_ENGINE_MAX_INTENTS];
+    int checked = 0;
+    for (int i = 0; i < 600; i++) {
+        eb_bar_t bar;
+        eb_synth_next(&syn, &bar);
+        eb_pipeline_step(p, &bar, 0, it, EB_ENGINE_MAX_INTENTS);
+        if (!p->features_ready)
+            continue;
+        /* Platt by hand: q_c = 1 / (1 + exp(-(a logit(p_c) + b))), renormalised. */
+        double raw[3], q[3], sum = 0;
+        eb_model_predict(&m, p->x, raw);
+        for (int c = 0; c < 3; c++) {
+            q[c] = 1 / (1 + exp(-(log(raw[c] / (1 - raw[c])) + (c == 0 ? 3 : c == 2 ? -3 : 0))));
+            sum += q[c];
+        }
+        for (int c = 0; c < 3; c++)
+            CHECK_NEAR(p->probs[c], q[c] / sum, 1e-12);
+        CHECK(q[0] / sum > raw[0]); /* the calibration really moved them */
+        const eb_signal_t *sig = &p->engine.last.signal;
+        CHECK_NEAR(sig->p_sell, q[0] / sum, 1e-12);
+        int want = q[2] / sum >= 0.4 && q[2] > q[0] ? 1 : q[0] / sum >= 0.4 && q[0] > q[2] ? -1 : 0;
+        CHECK_EQ_INT(sig->direction, want);
+        checked++;
+    }
+    CHECK(checked > 100);
+    /* A model for other feature periods is refused at a swap and the running one stays. */
+    eb_feature_params_t other = pc.features;
+    other.tenkan = 8;
+    uint8_t *blob2;
+    size_t len2;
+    eb_model_t m2;
+    CHECK_EQ_INT(calibrated_blob(eb_features_schema_hash(&other), &blob2, &len2), 0);
+    CHECK_EQ_INT(eb_model_open(&m2, blob2, len2, NULL), 0);
+    CHECK_EQ_INT(eb_pipeline_set_model(p, &m2), EB_PIPELINE_E_SCHEMA);
+    CHECK(p->model == &m);
+    pc.model = &m2;
+    CHECK_EQ_INT(eb_pipeline_init(mem, size, &pc, &p), EB_PIPELINE_E_SCHEMA);
+    free(mem);
+    free(blob);
+    free(blob2);
+}
+
 int main(void)
 {
     mkdir("build", 0755);
@@ -272,5 +374,6 @@ int main(void)
     RUN(command_line);
     RUN(signal_file);
     RUN(html_is_self_contained);
+    RUN(calibration_and_thresholds_from_the_blob);
     return eb_check_report();
 }
