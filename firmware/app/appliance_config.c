@@ -141,8 +141,6 @@ static int parse_key(const cJSON *v, eb_appliance_config_t *c, char *err, size_t
         return get_string(v, k, c->state_dir, sizeof c->state_dir, err, cap);
     if (strcmp(k, "replay_file") == 0)
         return get_string(v, k, c->replay_file, sizeof c->replay_file, err, cap);
-    if (strcmp(k, "symbol") == 0)
-        return get_string(v, k, c->symbol, sizeof c->symbol, err, cap);
     if (strcmp(k, "public_key") == 0)
         return get_string(v, k, c->public_key, sizeof c->public_key, err, cap);
     if (strcmp(k, "replay_speed") == 0)
@@ -165,7 +163,7 @@ static int parse_key(const cJSON *v, eb_appliance_config_t *c, char *err, size_t
     }
     return fail(err, cap, k, v,
                 "unknown key; allowed: mode, board, board_dir, state_dir, arena_mib, killswitch, source, replay_file, "
-                "replay_speed, symbol, public_key, trial_bars, max_model_kib, stale_grace_ms");
+                "replay_speed, public_key, trial_bars, max_model_kib, stale_grace_ms");
 }
 
 int eb_appliance_config_parse(const cJSON *section, eb_appliance_config_t *c, char *err, size_t errcap)

@@ -11,6 +11,7 @@
 #define EB_APP_DAEMON_H
 
 #include "app/appliance_config.h"
+#include "app/config.h"
 #include "app/journal.h"
 #include "app/loop.h"
 #include "app/model_store.h"
@@ -45,6 +46,7 @@ typedef struct {
 typedef struct {
     eb_daemon_options_t opt;
     eb_appliance_config_t app;
+    eb_config_t strategy;     /* the strategy sections (app/config.h) */
     eb_pipeline_config_t pcfg;
     double slippage_bps, fee_bps;
     char board[32];

@@ -2,7 +2,7 @@
  * sections to their readers; an error anywhere stops start-up before anything is touched. */
 #include "app/daemon.h"
 
-#include "app/feature_config.h"
+#include "app/config.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -46,12 +46,7 @@ static int apply_options(eb_daemon_t *d, char *err, size_t cap)
 int eb_daemon_load_config(eb_daemon_t *d, char *err, size_t cap)
 {
     eb_appliance_config_default(&d->app);
-    eb_engine_config_default(&d->pcfg.engine);
-    d->pcfg.features = eb_feature_params_default();
-    d->pcfg.atr_window = 252;
-    d->pcfg.with_features = 1;
-    d->slippage_bps = 10;
-    d->fee_bps = 5;
+    eb_config_default(&d->strategy);
     if (!d->opt.config_path) {
         snprintf(err, cap, "--config FILE is required");
         return -1;
@@ -66,13 +61,17 @@ int eb_daemon_load_config(eb_daemon_t *d, char *err, size_t cap)
     if (!cJSON_IsObject(root)) {
         snprintf(err, cap, "%s: not a JSON object (near \"%.40s\")", d->opt.config_path,
                  cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() : "");
-    } else if (eb_appliance_config_parse(cJSON_GetObjectItemCaseSensitive(root, "appliance"), &d->app, sub,
-                                         sizeof sub) != 0 ||
-               (cJSON_GetObjectItemCaseSensitive(root, "features") &&
-                eb_feature_config_read(cJSON_GetObjectItemCaseSensitive(root, "features"), &d->pcfg.features, sub,
-                                       sizeof sub) != 0)) {
+    } else if (eb_config_parse(root, &d->strategy, sub, sizeof sub) != 0 ||
+               eb_appliance_config_parse(cJSON_GetObjectItemCaseSensitive(root, "appliance"), &d->app, sub,
+                                         sizeof sub) != 0) {
         snprintf(err, cap, "%s: %s", d->opt.config_path, sub);
     } else {
+        d->pcfg = d->strategy.pipeline;
+        d->pcfg.with_features = 1; /* keep features warm for a model that arrives later */
+        d->pcfg.model = NULL;      /* the model store supplies it */
+        d->slippage_bps = d->strategy.slippage_bps;
+        d->fee_bps = d->strategy.taker_fee_bps;
+        snprintf(d->app.symbol, sizeof d->app.symbol, "%s", d->strategy.symbol);
         rc = apply_options(d, err, cap);
     }
     cJSON_Delete(root);

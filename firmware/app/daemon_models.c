@@ -50,6 +50,7 @@ static void use_active(eb_daemon_t *d)
     const eb_model_t *m = eb_model_store_model(&d->store);
     if (eb_pipeline_set_model(d->pipe, m) != EB_PIPELINE_OK)
         m = NULL, eb_pipeline_set_model(d->pipe, NULL);
+    eb_config_apply_signal(&d->strategy, &d->pipe->engine.cfg.signal); /* config thresholds win */
     d->external = m ? eb_arming_clear(d->external, EB_DISARM_NO_MODEL) : eb_arming_set(d->external, EB_DISARM_NO_MODEL);
 }
 

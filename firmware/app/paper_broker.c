@@ -30,7 +30,7 @@ int eb_paper_fill_now(eb_paper_broker_t *b, eb_engine_t *e, const eb_intent_t *i
 {
     memset(out, 0, sizeof *out);
     out->intent = it;
-    out->price = it->kind == EB_INTENT_STOP_EXIT ? px : eb_paper_market_price(b, order_side(it), px);
+    out->price = eb_paper_market_price(b, order_side(it), px); /* stops slip too, as in the backtest */
     out->qty = it->qty;
     out->fee = out->price * out->qty * b->fee_bps / 10000.0;
     int rc = eb_engine_fill(e, it, out->price, out->qty, out->fee, t, &out->trade);

@@ -10,6 +10,7 @@
 #include "app/model_verify.h"
 #include "core/model.h"
 #include "tools/edgebox/commands.h"
+#include "tools/edgebox/model_push.h"
 #include "tools/edgebox/model_compile.h"
 
 EB_COMMAND(model, "compile, predict with, sign, verify and inspect tree models (model help)")
@@ -404,6 +405,7 @@ static void usage(void)
             "       edgebox model verify --pub P --in M.signed [--board B] [--schema-hash H] [--min-release N]\n"
             "                     [--now T]\n"
             "       edgebox model inspect --in M.signed\n"
+            "       edgebox model push --in M.signed (--state-dir DIR | --drop-dir DIR)\n"
             "MODEL: XGBoost JSON or LightGBM text; T: unix seconds or YYYY-MM-DD[THH:MM:SSZ]\n");
 }
 
@@ -413,7 +415,7 @@ int cmd_model(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } sub[] = {{"compile", cmd_compile}, {"predict", cmd_predict}, {"sign", cmd_sign},
-               {"verify", cmd_verify},   {"inspect", cmd_inspect}};
+               {"verify", cmd_verify},   {"inspect", cmd_inspect}, {"push", eb_model_push_main}};
     for (size_t i = 0; argc >= 2 && i < sizeof sub / sizeof sub[0]; i++)
         if (!strcmp(argv[1], sub[i].name))
             return sub[i].fn(argc, argv);
