@@ -6,11 +6,11 @@
 #include "core/pipeline.h"
 #include "core/stats.h"
 #include "tools/edgebox/model_compile.h"
+#include "tools/edgebox/model_ir.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,15 +36,8 @@ typedef struct {
     size_t cap_points, cap_trades;
 } bt_t;
 
-static int fail(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t cap, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-    return -1;
-}
+/* The tool's one formatted-error helper (tools/edgebox/model_ir.h): writes err, returns -1. */
+#define fail eb_errf
 
 int eb_backtest_parse_signal(const char *s, eb_backtest_opts_t *o, char *err, size_t cap)
 {
