@@ -17,7 +17,7 @@ void eb_appliance_config_default(eb_appliance_config_t *c)
     c->replay_speed = 0;
     snprintf(c->symbol, sizeof c->symbol, "BTCUSDT");
     c->trial_bars = 12;
-    c->max_model_kib = 8192;
+    c->max_model_kib = 4096;
     c->stale_grace_ms = 30000;
 }
 

@@ -12,6 +12,7 @@
 
 #include "app/appliance_config.h"
 #include "app/config.h"
+#include "app/heap.h"
 #include "app/journal.h"
 #include "app/loop.h"
 #include "app/model_store.h"
@@ -33,6 +34,7 @@ typedef struct {
     double replay_speed;      /* --speed; < 0: the config's */
     long stop_after_bars;     /* tests and benchmarks: stop after this many bars (0: at the end of data) */
     int exit_at_end;          /* stop when the replay ends (default: keep running, as a box would) */
+    long report_every_bars;   /* log the memory figures every N bars (soak tests; 0: only at stop) */
 } eb_daemon_options_t;
 
 typedef struct {
@@ -41,6 +43,8 @@ typedef struct {
     int64_t start_mono_ms, ready_mono_ms;
     uint64_t model_installs, model_refusals, model_fallbacks;
     uint64_t kill_presses, journal_errors;
+    eb_os_memory_t os_at_ready;      /* brk and anonymous mappings when READY=1 was sent */
+    size_t arena_in_use_at_ready;
 } eb_daemon_stats_t;
 
 typedef struct {
@@ -107,6 +111,9 @@ int eb_daemon_resume(eb_daemon_t *d, char *err, size_t cap);
 int eb_daemon_snapshot_write(eb_daemon_t *d);
 void eb_daemon_commit(eb_daemon_t *d, int force);
 void eb_daemon_journal_begin(eb_daemon_t *d);
+/* One line with the memory figures: arena in use and high-water, the OS's brk and anonymous mappings
+ * now and at READY, and the resident set. */
+void eb_daemon_report(eb_daemon_t *d, const char *when);
 void eb_daemon_log(eb_daemon_t *d, int prio, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

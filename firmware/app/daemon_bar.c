@@ -185,6 +185,8 @@ void eb_daemon_on_bar(eb_daemon_t *d, const eb_bar_t *bar)
     d->stats.decision_us_last = us;
     d->stats.decision_us_sum += us;
     d->stats.decisions_timed++;
+    if (d->opt.report_every_bars > 0 && d->stats.bars % (uint64_t)d->opt.report_every_bars == 0)
+        eb_daemon_report(d, "periodic");
     if (us > d->stats.decision_us_max)
         d->stats.decision_us_max = us;
 }

@@ -22,6 +22,38 @@ void eb_daemon_log(eb_daemon_t *d, int prio, const char *fmt, ...)
     va_end(ap);
 }
 
+static long rss_kib(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kib = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return kib;
+}
+
+void eb_daemon_report(eb_daemon_t *d, const char *when)
+{
+    eb_arena_stats_t a;
+    eb_os_memory_t os;
+    eb_heap_stats(&a);
+    if (eb_os_memory(&os) != 0)
+        memset(&os, 0, sizeof os);
+    const eb_daemon_stats_t *s = &d->stats;
+    eb_daemon_log(d, 6,
+                  "memory %s: arena in_use=%zu high_water=%zu capacity=%zu failures=%llu; brk=%zu (ready %zu); "
+                  "anon=%zu in %u mappings (ready %zu in %u); rss_kib=%ld; bars=%llu ready_ms=%lld "
+                  "decision_us mean=%.2f max=%.1f",
+                  when, a.in_use, a.high_water, a.capacity, (unsigned long long)a.failures, os.brk_bytes,
+                  s->os_at_ready.brk_bytes, os.anon_bytes, os.anon_count, s->os_at_ready.anon_bytes,
+                  s->os_at_ready.anon_count, rss_kib(), (unsigned long long)s->bars,
+                  (long long)(s->ready_mono_ms - s->start_mono_ms),
+                  s->decisions_timed ? s->decision_us_sum / (double)s->decisions_timed : 0.0, s->decision_us_max);
+}
+
 static int mkdir_p(const char *path)
 {
     char tmp[EB_PATH_MAX];
@@ -172,6 +204,7 @@ int eb_daemon_start(eb_daemon_t *d, const eb_daemon_options_t *opt)
     eb_daemon_arming_update(d, 0);
     eb_journal_event_add(d->journal, eb_clock_realtime_ms(), "start", EB_VERSION);
     d->stats.ready_mono_ms = eb_clock_monotonic_ms();
+    eb_os_memory(&d->stats.os_at_ready);
     eb_notify_ready(&d->notify);
     eb_daemon_status(d);
     eb_daemon_log(d, 5, "ready in %lld ms: board %s, paper mode, state in %s",
@@ -252,6 +285,8 @@ int eb_daemon_run(eb_daemon_t *d, volatile int *stop_flag)
 void eb_daemon_stop(eb_daemon_t *d)
 {
     eb_notify_stopping(&d->notify);
+    if (d->stats.ready_mono_ms)
+        eb_daemon_report(d, "at stop");
     if (d->journal) {
         eb_daemon_commit(d, 1);
         eb_journal_event_add(d->journal, eb_clock_realtime_ms(), "stop", "");

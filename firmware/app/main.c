@@ -25,6 +25,7 @@ static void usage(FILE *out)
             "  --speed X|max        replay clock: X times real time, or as fast as the loop runs\n"
             "  --stop-after-bars N  stop after N bars (tests, benchmarks)\n"
             "  --exit-at-end        stop when the replay ends (default: stay up, as a box does)\n"
+            "  --report-every-bars N  log the memory figures every N bars (soak tests)\n"
             "  --self-test          exercise every linked library on the memory arena and exit\n"
             "  --version            our version and the linked libraries' versions\n"
             "  --help               this text\n"
@@ -63,6 +64,7 @@ int main(int argc, char **argv)
         {"config", required_argument, 0, 'c'}, {"board", required_argument, 0, 'b'},
         {"replay", required_argument, 0, 'r'}, {"speed", required_argument, 0, 'x'},
         {"stop-after-bars", required_argument, 0, 'n'}, {"exit-at-end", no_argument, 0, 'e'},
+        {"report-every-bars", required_argument, 0, 'R'},
         {"self-test", no_argument, 0, 's'},    {"version", no_argument, 0, 'V'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     eb_daemon_options_t o = {.replay_speed = -1};
@@ -82,6 +84,13 @@ int main(int argc, char **argv)
             }
             break;
         case 'e': o.exit_at_end = 1; break;
+        case 'R':
+            o.report_every_bars = strtol(optarg, &end, 10);
+            if (*end || o.report_every_bars < 1) {
+                fprintf(stderr, "<3>edgeboxd: --report-every-bars: '%s' is not a positive integer\n", optarg);
+                return 2;
+            }
+            break;
         case 's': return self_test();
         case 'V': eb_versions_print(stdout, "edgeboxd"); return 0;
         case 'h': usage(stdout); return 0;
