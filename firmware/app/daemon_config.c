@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CONFIG_MAX_BYTES (256 * 1024)
 
@@ -29,6 +30,28 @@ static char *read_file(const char *path, char *err, size_t cap)
     return buf;
 }
 
+/* The files the config names are part of the config: a wrong path is refused here, with exit status 2,
+ * before the state directory, the journal or the GPIO lines are touched. */
+static int check_files(eb_daemon_t *d, char *err, size_t cap)
+{
+    if (access(d->app.replay_file, R_OK) != 0) {
+        snprintf(err, cap, "appliance.replay_file: \"%s\" is not allowed (%s; allowed: a readable bar CSV)",
+                 d->app.replay_file, strerror(errno));
+        return -1;
+    }
+    if (d->app.public_key[0] && access(d->app.public_key, R_OK) != 0) {
+        snprintf(err, cap, "appliance.public_key: \"%s\" is not allowed (%s; allowed: a readable PEM public key)",
+                 d->app.public_key, strerror(errno));
+        return -1;
+    }
+    char perr[256];
+    if (eb_board_pins_load(d->app.board_dir, d->board, &d->pins, perr, sizeof perr) != 0) {
+        snprintf(err, cap, "appliance.board/board_dir: %s", perr);
+        return -1;
+    }
+    return 0;
+}
+
 static int apply_options(eb_daemon_t *d, char *err, size_t cap)
 {
     if (d->opt.replay_path)
@@ -40,7 +63,7 @@ static int apply_options(eb_daemon_t *d, char *err, size_t cap)
         snprintf(err, cap, "appliance.replay_file: missing (or give --replay BARS.csv)");
         return -1;
     }
-    return 0;
+    return check_files(d, err, cap);
 }
 
 int eb_daemon_load_config(eb_daemon_t *d, char *err, size_t cap)
