@@ -1,0 +1,407 @@
+/* See daemon_proc.h. */
+#define _GNU_SOURCE
+#include "daemon_proc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *dp_bin(const char *name, char *buf, size_t cap)
+{
+    const char *b = getenv("EB_BUILD");
+    int n = snprintf(buf, cap, "%s/bin/%s", b && b[0] ? b : "build/host", name);
+    if (n < 0 || (size_t)n >= cap || access(buf, X_OK) != 0)
+        return NULL;
+    return buf;
+}
+
+int dp_tmpdir(const char *tag, char *out, size_t cap)
+{
+    int n = snprintf(out, cap, "/tmp/eb-%s-XXXXXX", tag);
+    return n > 0 && (size_t)n < cap && mkdtemp(out) ? 0 : -1;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    remove(path);
+    return 0;
+}
+
+void dp_rmtree(const char *dir)
+{
+    if (dir && dir[0] && strncmp(dir, "/tmp/eb-", 8) == 0) /* never anything outside our own temp dirs */
+        nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int64_t dp_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void dp_sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+static void child_env(const char *const env[])
+{
+    unsetenv("NOTIFY_SOCKET");
+    unsetenv("WATCHDOG_USEC");
+    unsetenv("WATCHDOG_PID");
+    for (int i = 0; env && env[i]; i++) {
+        const char *eq = strchr(env[i], '=');
+        if (!eq) {
+            unsetenv(env[i]);
+            continue;
+        }
+        char key[128];
+        snprintf(key, sizeof key, "%.*s", (int)(eq - env[i]), env[i]);
+        setenv(key, eq + 1, 1);
+    }
+}
+
+pid_t dp_spawn(const char *const argv[], const char *const env[], const char *log)
+{
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    child_env(env);
+    int fd = log ? open(log, O_WRONLY | O_CREAT | O_APPEND, 0600) : open("/dev/null", O_WRONLY);
+    if (fd >= 0) {
+        dup2(fd, 1);
+        dup2(fd, 2);
+        close(fd);
+    }
+    execv(argv[0], (char *const *)argv);
+    fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+    _exit(127);
+}
+
+static int status_code(int st)
+{
+    return WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : -1;
+}
+
+int dp_wait(pid_t pid, int timeout_ms)
+{
+    int64_t end = dp_now_ms() + timeout_ms;
+    int st;
+    for (;;) {
+        pid_t r = waitpid(pid, &st, WNOHANG);
+        if (r == pid)
+            return status_code(st);
+        if (r < 0 && errno != EINTR)
+            return -1;
+        if (dp_now_ms() >= end)
+            break;
+        dp_sleep_ms(5);
+    }
+    kill(pid, SIGCONT);
+    kill(pid, SIGKILL);
+    waitpid(pid, &st, 0);
+    return -1;
+}
+
+int dp_run(const char *const argv[], const char *const env[], const char *log, int timeout_ms)
+{
+    pid_t pid = dp_spawn(argv, env, log);
+    return pid < 0 ? -1 : dp_wait(pid, timeout_ms);
+}
+
+int dp_alive(pid_t pid)
+{
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == 0;
+}
+
+char *dp_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n - 1 == 0) {
+            char *bigger = realloc(buf, cap * 2);
+            if (!bigger)
+                free(buf);
+            buf = bigger;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (buf)
+        buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+int dp_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    size_t n = strlen(text);
+    int ok = fwrite(text, 1, n, f) == n;
+    return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+int dp_file_contains(const char *path, const char *needle)
+{
+    char *t = dp_read_file(path, NULL);
+    int found = t && strstr(t, needle) != NULL;
+    free(t);
+    return found;
+}
+
+int dp_exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+int dp_count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            n++;
+    closedir(d);
+    return n;
+}
+
+int dp_copy(const char *from, const char *to)
+{
+    size_t n;
+    char *data = dp_read_file(from, &n);
+    if (!data)
+        return -1;
+    FILE *f = fopen(to, "wb");
+    int ok = f && fwrite(data, 1, n, f) == n;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    free(data);
+    return ok ? 0 : -1;
+}
+
+int dp_drop(const char *from, const char *drop_dir, const char *name)
+{
+    char tmp[512], final[512];
+    snprintf(tmp, sizeof tmp, "%s/.%s.part", drop_dir, name);
+    snprintf(final, sizeof final, "%s/%s", drop_dir, name);
+    return dp_copy(from, tmp) == 0 && rename(tmp, final) == 0 ? 0 : -1;
+}
+
+/* --- sd_notify receiver ------------------------------------------------------------------------ */
+int dp_notify_open(dp_notify_t *r, const char *where)
+{
+    memset(r, 0, sizeof *r);
+    r->fd = -1;
+    size_t len = strlen(where);
+    struct sockaddr_un a;
+    memset(&a, 0, sizeof a);
+    a.sun_family = AF_UNIX;
+    if (len >= sizeof a.sun_path)
+        return -1;
+    memcpy(a.sun_path, where, len);
+    socklen_t alen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + 1);
+    if (where[0] == '@') {
+        a.sun_path[0] = '\0'; /* abstract: the name is exactly the bytes after the NUL, no terminator */
+        alen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len);
+    } else {
+        snprintf(r->path, sizeof r->path, "%s", where);
+        unlink(where);
+    }
+    r->msg = calloc(DP_NOTIFY_MAX, sizeof *r->msg);
+    r->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (!r->msg || r->fd < 0 || bind(r->fd, (struct sockaddr *)&a, alen) != 0) {
+        dp_notify_close(r);
+        return -1;
+    }
+    snprintf(r->env, sizeof r->env, "NOTIFY_SOCKET=%s", where);
+    return 0;
+}
+
+void dp_notify_close(dp_notify_t *r)
+{
+    if (r->fd >= 0)
+        close(r->fd);
+    if (r->path[0])
+        unlink(r->path);
+    free(r->msg);
+    memset(r, 0, sizeof *r);
+    r->fd = -1;
+}
+
+static void drain(dp_notify_t *r)
+{
+    char buf[DP_NOTIFY_TEXT];
+    ssize_t got;
+    while ((got = recv(r->fd, buf, sizeof buf - 1, 0)) >= 0) {
+        if (r->n >= DP_NOTIFY_MAX)
+            continue;
+        buf[got] = '\0';
+        r->msg[r->n].t_ms = dp_now_ms();
+        memcpy(r->msg[r->n].text, buf, (size_t)got + 1);
+        r->n++;
+    }
+}
+
+void dp_notify_pump(dp_notify_t *r, int timeout_ms)
+{
+    int64_t end = dp_now_ms() + timeout_ms;
+    for (;;) {
+        drain(r);
+        int64_t left = end - dp_now_ms();
+        if (left <= 0)
+            return;
+        struct pollfd p = {.fd = r->fd, .events = POLLIN};
+        poll(&p, 1, (int)left);
+    }
+}
+
+int dp_notify_wait(dp_notify_t *r, int from, const char *needle, int timeout_ms)
+{
+    int64_t end = dp_now_ms() + timeout_ms;
+    int i = from;
+    for (;;) {
+        drain(r);
+        for (; i < r->n; i++)
+            if (strstr(r->msg[i].text, needle))
+                return i;
+        int64_t left = end - dp_now_ms();
+        if (left <= 0)
+            return -1;
+        struct pollfd p = {.fd = r->fd, .events = POLLIN};
+        poll(&p, 1, (int)left);
+    }
+}
+
+int dp_notify_count(const dp_notify_t *r, int from, const char *prefix)
+{
+    int c = 0;
+    for (int i = from; i < r->n; i++)
+        c += strncmp(r->msg[i].text, prefix, strlen(prefix)) == 0;
+    return c;
+}
+
+const char *dp_notify_last_status(const dp_notify_t *r)
+{
+    for (int i = r->n - 1; i >= 0; i--)
+        if (strncmp(r->msg[i].text, "STATUS=", 7) == 0)
+            return r->msg[i].text + 7;
+    return "";
+}
+
+/* --- journal ----------------------------------------------------------------------------------- */
+static sqlite3 *open_ro(const char *db)
+{
+    sqlite3 *h = NULL;
+    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        fprintf(stderr, "sqlite open %s: %s\n", db, h ? sqlite3_errmsg(h) : "out of memory");
+        sqlite3_close(h);
+        return NULL;
+    }
+    return h;
+}
+
+int64_t dp_sql_int(const char *db, const char *sql, int64_t dflt)
+{
+    sqlite3 *h = open_ro(db);
+    sqlite3_stmt *st = NULL;
+    int64_t v = INT64_MIN;
+    if (h && sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            v = sqlite3_column_type(st, 0) == SQLITE_NULL ? dflt : sqlite3_column_int64(st, 0);
+        else if (rc == SQLITE_DONE)
+            v = dflt;
+    }
+    if (v == INT64_MIN && h)
+        fprintf(stderr, "sql '%s' on %s: %s\n", sql, db, sqlite3_errmsg(h));
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return v;
+}
+
+static int append(char **buf, size_t *len, size_t *cap, const char *s)
+{
+    size_t n = strlen(s);
+    if (*len + n + 1 > *cap) {
+        size_t c = (*cap + n + 1) * 2;
+        char *b = realloc(*buf, c);
+        if (!b)
+            return -1;
+        *buf = b, *cap = c;
+    }
+    memcpy(*buf + *len, s, n + 1);
+    *len += n;
+    return 0;
+}
+
+static const char *cell(sqlite3_stmt *st, int c, char *tmp, size_t cap)
+{
+    switch (sqlite3_column_type(st, c)) {
+    case SQLITE_NULL: return "NULL";
+    case SQLITE_FLOAT: snprintf(tmp, cap, "%.17g", sqlite3_column_double(st, c)); return tmp;
+    case SQLITE_INTEGER: snprintf(tmp, cap, "%lld", (long long)sqlite3_column_int64(st, c)); return tmp;
+    default: return (const char *)sqlite3_column_text(st, c);
+    }
+}
+
+char *dp_sql_dump(const char *db, const char *sql)
+{
+    sqlite3 *h = open_ro(db);
+    sqlite3_stmt *st = NULL;
+    if (!h || sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) {
+        if (h)
+            fprintf(stderr, "sql '%s' on %s: %s\n", sql, db, sqlite3_errmsg(h));
+        sqlite3_close(h);
+        return NULL;
+    }
+    char *buf = NULL, tmp[64];
+    size_t len = 0, cap = 0;
+    int rc = SQLITE_DONE, bad = append(&buf, &len, &cap, "");
+    while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int c = 0; c < sqlite3_column_count(st) && !bad; c++)
+            bad = append(&buf, &len, &cap, c ? "|" : "") || append(&buf, &len, &cap, cell(st, c, tmp, sizeof tmp));
+        bad = bad || append(&buf, &len, &cap, "\n");
+    }
+    if (bad || rc != SQLITE_DONE) {
+        fprintf(stderr, "sql '%s' on %s: %s\n", sql, db, sqlite3_errmsg(h));
+        free(buf);
+        buf = NULL;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return buf;
+}

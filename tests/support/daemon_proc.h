@@ -1,0 +1,83 @@
+/* Helpers for the tests that run edgeboxd and the edgebox tool as processes (tests/host/test_daemon_*.c):
+ * where the binaries are, temporary directories, spawning with a controlled environment, an sd_notify
+ * receiver (a real AF_UNIX datagram socket, path or abstract) that keeps every message with its arrival
+ * time, and reading the journal afterwards through SQLite. */
+#ifndef EB_TESTS_DAEMON_PROC_H
+#define EB_TESTS_DAEMON_PROC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* "$EB_BUILD/bin/NAME" (EB_BUILD defaults to build/host), or NULL when it is not an executable. */
+const char *dp_bin(const char *name, char *buf, size_t cap);
+
+/* A fresh directory /tmp/eb-TAG-XXXXXX (0 or -1), and its removal with everything under it. */
+int dp_tmpdir(const char *tag, char *out, size_t cap);
+void dp_rmtree(const char *dir);
+
+/* Starts argv[0] with the environment changed by `env` ("KEY=VALUE" sets, "KEY" unsets; NULL-terminated,
+ * may be NULL). NOTIFY_SOCKET, WATCHDOG_USEC and WATCHDOG_PID are always removed first, so an
+ * environment inherited from a service manager never leaks in. stdout and stderr go to `log` (appended;
+ * NULL: /dev/null). Returns the pid or -1. */
+pid_t dp_spawn(const char *const argv[], const char *const env[], const char *log);
+/* Waits up to timeout_ms: the exit status, 128+signal for a signal, or -1 on timeout (the process is
+ * then killed with SIGKILL and reaped, so no test leaves one behind). */
+int dp_wait(pid_t pid, int timeout_ms);
+/* spawn + wait. */
+int dp_run(const char *const argv[], const char *const env[], const char *log, int timeout_ms);
+/* 1 while the process has not exited (it is not reaped). */
+int dp_alive(pid_t pid);
+
+/* The whole file, NUL-terminated (malloc'd; NULL if unreadable); *len excludes the NUL. */
+char *dp_read_file(const char *path, size_t *len);
+int dp_write_file(const char *path, const char *text);
+/* 1 when the file contains `needle`. */
+int dp_file_contains(const char *path, const char *needle);
+int dp_exists(const char *path);
+/* Number of entries in a directory (without . and ..), -1 if it cannot be read. */
+int dp_count_entries(const char *dir);
+/* Copies a file (0 or -1). dp_drop writes DROP_DIR/.NAME first and renames it to DROP_DIR/NAME, as a
+ * push into the daemon's watched drop directory must (dot files are ignored there). */
+int dp_copy(const char *from, const char *to);
+int dp_drop(const char *from, const char *drop_dir, const char *name);
+
+int64_t dp_now_ms(void); /* monotonic */
+void dp_sleep_ms(int ms);
+
+/* --- sd_notify receiver -------------------------------------------------------------------------- */
+#define DP_NOTIFY_MAX 8192
+#define DP_NOTIFY_TEXT 480
+typedef struct {
+    int64_t t_ms; /* dp_now_ms() at receipt */
+    char text[DP_NOTIFY_TEXT];
+} dp_msg_t;
+typedef struct {
+    int fd;
+    char env[128]; /* "NOTIFY_SOCKET=/path" or "NOTIFY_SOCKET=@name": pass it in dp_spawn's env */
+    char path[108];
+    dp_msg_t *msg;
+    int n;
+} dp_notify_t;
+
+/* `where`: a filesystem path, or "@name" for an abstract socket. 0 or -1. */
+int dp_notify_open(dp_notify_t *r, const char *where);
+void dp_notify_close(dp_notify_t *r);
+/* Collects messages for up to timeout_ms. */
+void dp_notify_pump(dp_notify_t *r, int timeout_ms);
+/* Index of the first message at or after index `from` that contains `needle`, receiving for up to
+ * timeout_ms while none has; -1 when none arrived in time. */
+int dp_notify_wait(dp_notify_t *r, int from, const char *needle, int timeout_ms);
+/* Messages in [from, n) that start with `prefix`. */
+int dp_notify_count(const dp_notify_t *r, int from, const char *prefix);
+/* The newest message starting with "STATUS=" (its text after "STATUS="), or "" when none. */
+const char *dp_notify_last_status(const dp_notify_t *r);
+
+/* --- the journal, read after the daemon has stopped -------------------------------------------- */
+/* The first column of the first row as an integer (sql NULL or no row: `dflt`; error: INT64_MIN). */
+int64_t dp_sql_int(const char *db, const char *sql, int64_t dflt);
+/* Every row of the result, columns joined by '|' and rows by '\n', REALs as %.17g (malloc'd; NULL on an
+ * error, printed to stderr). Two runs that traded alike give identical text. */
+char *dp_sql_dump(const char *db, const char *sql);
+
+#endif
