@@ -164,6 +164,7 @@ void eb_daemon_on_bar(eb_daemon_t *d, const eb_bar_t *bar)
     int64_t t0 = eb_clock_monotonic_us();
     eb_intent_t intents[EB_ENGINE_MAX_INTENTS];
     eb_daemon_journal_begin(d);
+    int filled = d->broker.npending;
     fill_pending(d, bar);
     eb_engine_set_external(&d->pipe->engine, d->external);
     int n = eb_pipeline_step(d->pipe, bar, 0, intents, EB_ENGINE_MAX_INTENTS);
@@ -180,7 +181,7 @@ void eb_daemon_on_bar(eb_daemon_t *d, const eb_bar_t *bar)
     eb_daemon_arming_update(d, bar->open_time_ms);
     d->stats.bars++;
     d->bars_since_commit++;
-    eb_daemon_commit(d, n > 0);
+    eb_daemon_commit(d, n > 0 || filled > 0); /* order state is durable at once; quiet bars are grouped */
     double us = (double)(decided - t0);
     d->stats.decision_us_last = us;
     d->stats.decision_us_sum += us;
