@@ -27,32 +27,15 @@ static int setup(void)
     return dp_run(a, NULL, NULL, 10000) == 0 && dp_run(b, NULL, NULL, 10000) == 0 ? 0 : -1;
 }
 
-/* A config in CASE/edgebox.json: state in CASE/state, the sim board of the source tree. `appliance_extra`
- * and `top_extra` are JSON members appended to the appliance section and the top level ("" for none). */
 static void write_config(const char *casedir, const char *replay, const char *appliance_extra, const char *top_extra,
                          char *path, size_t cap)
 {
-    char cwd[200], text[2048];
-    if (!getcwd(cwd, sizeof cwd))
-        cwd[0] = '\0';
-    snprintf(path, cap, "%s/edgebox.json", casedir);
-    snprintf(text, sizeof text,
-             "{\"appliance\": {\"state_dir\": \"%s/state\", \"board\": \"sim\", \"board_dir\": \"%s/board\", "
-             "\"replay_file\": \"%s\"%s%s}%s%s}\n",
-             casedir, cwd, replay, appliance_extra[0] ? ", " : "", appliance_extra, top_extra[0] ? ", " : "", top_extra);
-    dp_write_file(path, text);
+    dp_config(casedir, replay, appliance_extra, top_extra, path, cap);
 }
 
-static void case_dir(const char *name, char *out, size_t cap)
-{
-    snprintf(out, cap, "%s/%s", g_dir, name);
-    mkdir(out, 0700);
-}
+static void case_dir(const char *name, char *out, size_t cap) { dp_case(g_dir, name, out, cap); }
 
-static void sim_env(const char *casedir, char *buf, size_t cap)
-{
-    snprintf(buf, cap, "EDGEBOX_SIM_DIR=%s/sim", casedir);
-}
+static void sim_env(const char *casedir, char *buf, size_t cap) { dp_sim_env(casedir, buf, cap); }
 
 /* Runs the daemon on a config that must be refused: exit 2, the message, and nothing created. */
 static void expect_refused(const char *name, const char *appliance_extra, const char *top_extra, const char *replay,

@@ -221,6 +221,50 @@ int dp_drop(const char *from, const char *drop_dir, const char *name)
     return dp_copy(from, tmp) == 0 && rename(tmp, final) == 0 ? 0 : -1;
 }
 
+void dp_case(const char *root, const char *name, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s/%s", root, name);
+    mkdir(out, 0700);
+}
+
+int dp_config(const char *casedir, const char *replay, const char *appliance_extra, const char *top_extra,
+              char *path, size_t cap)
+{
+    char cwd[256], text[4096];
+    if (!getcwd(cwd, sizeof cwd))
+        return -1;
+    snprintf(path, cap, "%s/edgebox.json", casedir);
+    int n = snprintf(text, sizeof text,
+                     "{\"appliance\": {\"state_dir\": \"%s/state\", \"board\": \"sim\", \"board_dir\": \"%s/board\", "
+                     "\"replay_file\": \"%s\"%s%s}%s%s}\n",
+                     casedir, cwd, replay, appliance_extra[0] ? ", " : "", appliance_extra, top_extra[0] ? ", " : "",
+                     top_extra);
+    return n > 0 && (size_t)n < sizeof text ? dp_write_file(path, text) : -1;
+}
+
+const char *dp_sim_env(const char *casedir, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "EDGEBOX_SIM_DIR=%s/sim", casedir);
+    return buf;
+}
+
+int dp_make_model(const char *tool, const char *dir, const char *keydir, const char *bars, const char *id,
+                  int release, char *out, size_t cap)
+{
+    char ebm[512], key[512], rel[24], log[512];
+    snprintf(ebm, sizeof ebm, "%s/%s.ebm", dir, id);
+    snprintf(key, sizeof key, "%s/model.key", keydir);
+    snprintf(rel, sizeof rel, "%d", release);
+    snprintf(log, sizeof log, "%s/%s.log", dir, id);
+    snprintf(out, cap, "%s/%s.signed", dir, id);
+    const char *train[] = {tool, "train", "--config", "configs/walkforward-small.json", "--in", bars, "--out", ebm, NULL};
+    const char *sign[] = {tool, "model", "sign", "--key", key, "--in", ebm, "--release", rel, "--model-id", id,
+                          "--out", out, NULL};
+    if (!dp_exists(ebm) && dp_run(train, NULL, log, 60000) != 0)
+        return -1;
+    return dp_run(sign, NULL, log, 10000) == 0 ? 0 : -1;
+}
+
 /* --- sd_notify receiver ------------------------------------------------------------------------ */
 int dp_notify_open(dp_notify_t *r, const char *where)
 {

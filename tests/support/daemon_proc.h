@@ -45,6 +45,20 @@ int dp_drop(const char *from, const char *drop_dir, const char *name);
 int64_t dp_now_ms(void); /* monotonic */
 void dp_sleep_ms(int ms);
 
+/* ROOT/NAME, created (0700); the path in out. */
+void dp_case(const char *root, const char *name, char *out, size_t cap);
+/* Writes CASEDIR/edgebox.json (path in `path`): paper mode on the sim board of the source tree, state in
+ * CASEDIR/state, bars from `replay` at max speed; `appliance_extra` and `top_extra` are JSON members
+ * appended to the appliance section and to the top level ("" for none). 0 or -1. */
+int dp_config(const char *casedir, const char *replay, const char *appliance_extra, const char *top_extra,
+              char *path, size_t cap);
+/* "EDGEBOX_SIM_DIR=CASEDIR/sim" into buf. */
+const char *dp_sim_env(const char *casedir, char *buf, size_t cap);
+/* A signed model for the daemon: `edgebox train` on `bars` into DIR/ID.ebm, then `edgebox model sign`
+ * with KEYDIR/model.key, release `release`, model id `id`, into `out`. 0 or -1. */
+int dp_make_model(const char *tool, const char *dir, const char *keydir, const char *bars, const char *id,
+                  int release, char *out, size_t cap);
+
 /* --- sd_notify receiver -------------------------------------------------------------------------- */
 #define DP_NOTIFY_MAX 8192
 #define DP_NOTIFY_TEXT 480
