@@ -99,6 +99,8 @@ void eb_daemon_stop(eb_daemon_t *d);
 int eb_daemon_load_config(eb_daemon_t *d, char *err, size_t cap);
 void eb_daemon_on_bar(eb_daemon_t *d, const eb_bar_t *bar);
 void eb_daemon_kill_init(eb_daemon_t *d, int latched, int level);
+/* After the backfill: a button found held at start-up cancels and flattens what the journal resumed. */
+void eb_daemon_kill_resumed(eb_daemon_t *d);
 void eb_daemon_kill_poll(eb_daemon_t *d, int64_t now_ms);
 void eb_daemon_on_gpio(void *ctx, int fd, short revents);
 void eb_daemon_leds(eb_daemon_t *d, int64_t now_ms);

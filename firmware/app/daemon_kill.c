@@ -20,11 +20,10 @@ static int pressed_level(const eb_daemon_t *d, int level)
 
 void eb_daemon_kill_init(eb_daemon_t *d, int latched, int level)
 {
-    int ev = eb_button_init(&d->button, &d->app.button, latched, level, eb_clock_monotonic_ms());
+    /* a latch found at start-up is journalled with its halt by eb_daemon_kill_resumed() */
+    eb_button_init(&d->button, &d->app.button, latched, level, eb_clock_monotonic_ms());
     if (eb_button_latched(&d->button))
         d->external = eb_arming_set(d->external, EB_DISARM_KILL_SWITCH);
-    if ((ev & EB_BUTTON_EV_LATCHED) && !latched)
-        eb_journal_killswitch_set(d->journal, 1, eb_clock_realtime_ms());
 }
 
 /* Cancel what has not filled, then (if configured) flatten at the last price known. */
@@ -73,6 +72,18 @@ static void halt_trading(eb_daemon_t *d)
     eb_journal_event_add(d->journal, eb_clock_realtime_ms(), "kill_switch", detail);
     eb_daemon_log(d, 1, "kill switch: %s", detail);
     eb_daemon_commit(d, 1);
+}
+
+/* A button held down at start-up latched before anything could trade. Once the journal's orders and
+ * positions are resumed it gets what a press gets: entries cancelled, positions flattened, the latch and a
+ * kill_switch event journalled. A latch the journal already had was handled when it was pressed. */
+void eb_daemon_kill_resumed(eb_daemon_t *d)
+{
+    int latched = 1;
+    if (!eb_button_latched(&d->button) || eb_journal_killswitch_get(d->journal, &latched) != 0 || latched)
+        return;
+    d->stats.kill_presses++;
+    halt_trading(d);
 }
 
 static void button_events(eb_daemon_t *d, int ev)

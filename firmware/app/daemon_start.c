@@ -196,6 +196,7 @@ int eb_daemon_start(eb_daemon_t *d, const eb_daemon_options_t *opt)
             return steps[i].status;
         }
     }
+    eb_daemon_kill_resumed(d);
     eb_loop_add_timer(&d->loop, 0, 50, on_leds, d);
     eb_loop_add_timer(&d->loop, 0, 1000, on_status, d);
     if (d->watchdog_us > 0)
