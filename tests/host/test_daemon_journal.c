@@ -21,47 +21,22 @@
 
 #define BARS 1500
 
-static char g_daemon[256], g_tool[256], g_dir[256], g_bars[300], g_model[400], g_keys[300];
+static dp_fixture_t F;
 /* the demo's lowered thresholds: on random-walk bars the trained thresholds are never reached */
 static const char *g_strategy = "\"signal\": {\"threshold_buy\": 0.31, \"threshold_sell\": 0.99}, "
                                 "\"limits\": {\"min_confidence\": 0.30}";
 
-static int setup(void)
-{
-    char train[300];
-    if (!dp_bin("edgeboxd", g_daemon, sizeof g_daemon) || !dp_bin("edgebox", g_tool, sizeof g_tool) ||
-        dp_tmpdir("djournal", g_dir, sizeof g_dir) != 0)
-        return -1;
-    snprintf(g_bars, sizeof g_bars, "%s/bars.csv", g_dir);
-    snprintf(train, sizeof train, "%s/train.csv", g_dir);
-    snprintf(g_keys, sizeof g_keys, "%s/keys", g_dir);
-    const char *a[] = {g_tool, "data", "synth", "--bars", "1500", "--seed", "7", "--out", g_bars, NULL};
-    const char *b[] = {g_tool, "data", "synth", "--bars", "4000", "--seed", "8", "--out", train, NULL};
-    const char *k[] = {g_tool, "keygen", "--out", g_keys, NULL};
-    if (dp_run(a, NULL, NULL, 10000) != 0 || dp_run(b, NULL, NULL, 10000) != 0 || dp_run(k, NULL, NULL, 10000) != 0)
-        return -1;
-    return dp_make_model(g_tool, g_dir, g_keys, train, "jm1", 1, g_model, sizeof g_model);
-}
-
 /* A case directory with a config (model key, the demo thresholds) and the model waiting in the drop dir. */
 static void prepare(const char *name, char *casedir, size_t cap, char *cfg, size_t cfgcap)
 {
-    char extra[400], drop[500];
-    dp_case(g_dir, name, casedir, cap);
-    snprintf(extra, sizeof extra, "\"public_key\": \"%s/model.pub\"", g_keys);
-    dp_config(casedir, g_bars, extra, g_strategy, cfg, cfgcap);
-    snprintf(drop, sizeof drop, "%s/state", casedir);
-    mkdir(drop, 0750);
-    snprintf(drop, sizeof drop, "%s/state/drop", casedir);
-    mkdir(drop, 0770);
-    dp_drop(g_model, drop, "jm1.signed");
+    dp_fixture_case(&F, name, F.bars, "", g_strategy, 1, casedir, cap, cfg, cfgcap);
 }
 
 static int run_daemon(const char *casedir, const char *cfg, const char *const extra[], int timeout_ms)
 {
     char log[500], sim[500];
     snprintf(log, sizeof log, "%s/log", casedir);
-    const char *argv[10] = {g_daemon, "--config", cfg};
+    const char *argv[10] = {F.daemon, "--config", cfg};
     int n = 3;
     for (int i = 0; extra[i] && n < 9; i++)
         argv[n++] = extra[i];
@@ -184,7 +159,7 @@ static void interrupted(const char *name, int sig)
     prepare(name, casedir, sizeof casedir, cfg, sizeof cfg);
     snprintf(log, sizeof log, "%s/log", casedir);
     snprintf(db, sizeof db, "%s/state/journal.db", casedir);
-    const char *argv[] = {g_daemon, "--config", cfg, "--speed", "100000", NULL};
+    const char *argv[] = {F.daemon, "--config", cfg, "--speed", "100000", NULL};
     const char *env[] = {dp_sim_env(casedir, sim, sizeof sim), NULL};
     pid_t pid = dp_spawn(argv, env, log);
     dp_sleep_ms(1500);
@@ -215,8 +190,8 @@ static char g_valid[600];
 static int make_valid_journal(void)
 {
     char casedir[400], cfg[500];
-    dp_case(g_dir, "valid", casedir, sizeof casedir);
-    dp_config(casedir, g_bars, "", "", cfg, sizeof cfg);
+    dp_case(F.dir, "valid", casedir, sizeof casedir);
+    dp_config(casedir, F.bars, "", "", cfg, sizeof cfg);
     const char *args[] = {"--stop-after-bars", "200", NULL};
     if (run_daemon(casedir, cfg, args, 20000) != 0)
         return -1;
@@ -276,13 +251,13 @@ static int make_versioned(const char *db) { return dp_copy(g_versioned, db); }
 static void expect_refused_journal(const char *name, int (*make)(const char *db), const char *reason)
 {
     char casedir[400], cfg[500], state[500], db[600], log[500], sim[500], simdir[500], where[100];
-    dp_case(g_dir, name, casedir, sizeof casedir);
+    dp_case(F.dir, name, casedir, sizeof casedir);
     snprintf(state, sizeof state, "%s/state", casedir);
     mkdir(state, 0750);
     snprintf(db, sizeof db, "%s/journal.db", state);
     snprintf(log, sizeof log, "%s/log", casedir);
     snprintf(simdir, sizeof simdir, "%s/sim", casedir);
-    dp_config(casedir, g_bars, "", "", cfg, sizeof cfg);
+    dp_config(casedir, F.bars, "", "", cfg, sizeof cfg);
     if (make(db) != 0) {
         CHECK_MSG(0, "%s: cannot make the bad journal", name);
         return;
@@ -294,7 +269,7 @@ static void expect_refused_journal(const char *name, int (*make)(const char *db)
     dp_notify_t rx;
     snprintf(where, sizeof where, "@eb-test-journal-%d-%s", (int)getpid(), name);
     CHECK(dp_notify_open(&rx, where) == 0);
-    const char *argv[] = {g_daemon, "--config", cfg, "--exit-at-end", NULL};
+    const char *argv[] = {F.daemon, "--config", cfg, "--exit-at-end", NULL};
     const char *env[] = {dp_sim_env(casedir, sim, sizeof sim), rx.env, NULL};
     int rc = dp_run(argv, env, log, 15000);
     CHECK_MSG(rc == 1, "%s: exit status %d, expected 1", name, rc);
@@ -328,7 +303,7 @@ TEST(bad_journals_are_refused_and_left_untouched)
     expect_refused_journal("empty", make_empty, "not an SQLite database");
     /* a valid journal of this daemon, but schema version 2 */
     char casedir[400];
-    dp_case(g_dir, "wrong-version-src", casedir, sizeof casedir);
+    dp_case(F.dir, "wrong-version-src", casedir, sizeof casedir);
     snprintf(g_versioned, sizeof g_versioned, "%s/journal.db", casedir);
     CHECK(dp_copy(g_valid, g_versioned) == 0 && set_user_version(g_versioned, 2) == 0);
     expect_refused_journal("wrong-version", make_versioned, "has schema version 2; this edgeboxd reads version 1 only");
@@ -338,19 +313,19 @@ TEST(bad_journals_are_refused_and_left_untouched)
 TEST(second_daemon_on_a_journal_in_use_is_refused)
 {
     char casedir[400], cfg[500], log[500], log2[500], sim[500], where[100];
-    dp_case(g_dir, "in-use", casedir, sizeof casedir);
-    dp_config(casedir, g_bars, "", "", cfg, sizeof cfg);
+    dp_case(F.dir, "in-use", casedir, sizeof casedir);
+    dp_config(casedir, F.bars, "", "", cfg, sizeof cfg);
     snprintf(log, sizeof log, "%s/log", casedir);
     snprintf(log2, sizeof log2, "%s/log2", casedir);
     snprintf(where, sizeof where, "@eb-test-inuse-%d", (int)getpid());
     dp_notify_t rx;
     CHECK(dp_notify_open(&rx, where) == 0);
-    const char *argv[] = {g_daemon, "--config", cfg, "--speed", "3000", NULL};
+    const char *argv[] = {F.daemon, "--config", cfg, "--speed", "3000", NULL};
     const char *env[] = {dp_sim_env(casedir, sim, sizeof sim), rx.env, NULL};
     pid_t first = dp_spawn(argv, env, log);
     CHECK(dp_notify_wait(&rx, 0, "READY=1", 10000) >= 0);
     int n = rx.n;
-    const char *argv2[] = {g_daemon, "--config", cfg, "--exit-at-end", NULL};
+    const char *argv2[] = {F.daemon, "--config", cfg, "--exit-at-end", NULL};
     CHECK_EQ_INT(dp_run(argv2, env, log2, 10000), 1);
     CHECK(dp_file_contains(log2, "in use by another process"));
     CHECK_EQ_INT(dp_notify_count(&rx, n, "READY=1"), 0);
@@ -363,9 +338,13 @@ TEST(second_daemon_on_a_journal_in_use_is_refused)
 
 int main(void)
 {
-    if (setup() != 0) {
-        eb_check_test = "setup";
-        CHECK_SKIP("edgeboxd or edgebox not built under $EB_BUILD/bin, or the model could not be made");
+    eb_check_test = "setup";
+    int rc = dp_fixture_open(&F, "djournal", "jm1");
+    if (rc != 0) {
+        if (rc > 0)
+            CHECK_SKIP("edgeboxd or edgebox not built under $EB_BUILD/bin");
+        else
+            CHECK_MSG(0, "cannot make the fixture (bars, key, model) in /tmp");
         return eb_check_report();
     }
     RUN(uninterrupted_run_trades_and_journals_everything);
@@ -375,6 +354,6 @@ int main(void)
     RUN(bad_journals_are_refused_and_left_untouched);
     RUN(second_daemon_on_a_journal_in_use_is_refused);
     free(g_reference);
-    dp_rmtree(g_dir);
+    dp_rmtree(F.dir);
     return eb_check_report();
 }

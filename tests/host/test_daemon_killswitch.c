@@ -18,50 +18,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char g_daemon[256], g_tool[256], g_dir[256], g_bars[300], g_bars_k[300], g_model[400], g_keys[300];
+static dp_fixture_t F;
+static char g_bars_k[300];
 static int64_t g_k_ms;  /* the probe's bar K */
 static long g_k_bars;   /* bars up to and including K */
 /* lowered thresholds and up to 3 positions: entries while a position is open */
 static const char *g_strategy = "\"signal\": {\"threshold_buy\": 0.31, \"threshold_sell\": 0.99}, "
                                 "\"limits\": {\"min_confidence\": 0.30}, \"risk\": {\"max_open_positions\": 3}";
 
-static int setup(void)
-{
-    char train[300];
-    if (!dp_bin("edgeboxd", g_daemon, sizeof g_daemon) || !dp_bin("edgebox", g_tool, sizeof g_tool) ||
-        dp_tmpdir("dkill", g_dir, sizeof g_dir) != 0)
-        return -1;
-    snprintf(g_bars, sizeof g_bars, "%s/bars.csv", g_dir);
-    snprintf(g_bars_k, sizeof g_bars_k, "%s/bars-to-k.csv", g_dir);
-    snprintf(train, sizeof train, "%s/train.csv", g_dir);
-    snprintf(g_keys, sizeof g_keys, "%s/keys", g_dir);
-    const char *a[] = {g_tool, "data", "synth", "--bars", "1500", "--seed", "7", "--out", g_bars, NULL};
-    const char *b[] = {g_tool, "data", "synth", "--bars", "4000", "--seed", "8", "--out", train, NULL};
-    const char *k[] = {g_tool, "keygen", "--out", g_keys, NULL};
-    if (dp_run(a, NULL, NULL, 10000) != 0 || dp_run(b, NULL, NULL, 10000) != 0 || dp_run(k, NULL, NULL, 10000) != 0)
-        return -1;
-    return dp_make_model(g_tool, g_dir, g_keys, train, "km1", 1, g_model, sizeof g_model);
-}
-
 /* A case: config (model key, thresholds, long press 600 ms) and the model waiting in the drop dir. */
 static void prepare(const char *name, const char *bars, char *casedir, size_t cap, char *cfg, size_t cfgcap)
 {
-    char extra[500], dir[500];
-    dp_case(g_dir, name, casedir, cap);
-    snprintf(extra, sizeof extra,
-             "\"public_key\": \"%s/model.pub\", \"killswitch\": {\"debounce_ms\": 20, \"long_press_ms\": 600}", g_keys);
-    dp_config(casedir, bars, extra, g_strategy, cfg, cfgcap);
-    snprintf(dir, sizeof dir, "%s/state", casedir);
-    mkdir(dir, 0750);
-    snprintf(dir, sizeof dir, "%s/state/drop", casedir);
-    mkdir(dir, 0770);
-    dp_drop(g_model, dir, "km1.signed");
+    dp_fixture_case(&F, name, bars, "\"killswitch\": {\"debounce_ms\": 20, \"long_press_ms\": 600}", g_strategy, 1,
+                    casedir, cap, cfg, cfgcap);
 }
 
 static int gpio(const char *casedir, const char *action)
 {
     char sim[500];
-    const char *argv[] = {g_tool, "gpio", action, "killswitch", NULL};
+    const char *argv[] = {F.tool, "gpio", action, "killswitch", NULL};
     const char *env[] = {dp_sim_env(casedir, sim, sizeof sim), NULL};
     return dp_run(argv, env, NULL, 5000);
 }
@@ -94,9 +69,9 @@ static long cut_csv(const char *in, const char *out, int64_t k)
 static int probe(void)
 {
     char casedir[400], cfg[500], log[500], sim[500], db[500];
-    prepare("probe", g_bars, casedir, sizeof casedir, cfg, sizeof cfg);
+    prepare("probe", F.bars, casedir, sizeof casedir, cfg, sizeof cfg);
     snprintf(log, sizeof log, "%s/log", casedir);
-    const char *argv[] = {g_daemon, "--config", cfg, "--exit-at-end", NULL};
+    const char *argv[] = {F.daemon, "--config", cfg, "--exit-at-end", NULL};
     const char *env[] = {dp_sim_env(casedir, sim, sizeof sim), NULL};
     if (dp_run(argv, env, log, 20000) != 0)
         return -1;
@@ -107,7 +82,7 @@ static int probe(void)
                         -1);
     if (g_k_ms <= 0)
         return -1;
-    g_k_bars = cut_csv(g_bars, g_bars_k, g_k_ms);
+    g_k_bars = cut_csv(F.bars, g_bars_k, g_k_ms);
     return g_k_bars > 300 ? 0 : -1;
 }
 
@@ -126,7 +101,7 @@ static int start(run_t *r, const char *tag)
     snprintf(where, sizeof where, "@eb-test-kill-%d-%s", (int)getpid(), tag);
     if (dp_notify_open(&r->rx, where) != 0)
         return -1;
-    const char *argv[] = {g_daemon, "--config", r->cfg, NULL};
+    const char *argv[] = {F.daemon, "--config", r->cfg, NULL};
     const char *env[] = {dp_sim_env(r->casedir, simenv, sizeof simenv), r->rx.env, NULL};
     r->pid = dp_spawn(argv, env, r->log);
     if (r->pid <= 0 || dp_notify_wait(&r->rx, 0, "READY=1", 10000) < 0)
@@ -300,7 +275,7 @@ TEST(held_at_startup_cancels_and_flattens_what_was_resumed)
     char sim[500], log[500], db[500];
     snprintf(log, sizeof log, "%s/log0", r.casedir);
     snprintf(db, sizeof db, "%s/state/journal.db", r.casedir);
-    const char *argv[] = {g_daemon, "--config", r.cfg, "--exit-at-end", NULL};
+    const char *argv[] = {F.daemon, "--config", r.cfg, "--exit-at-end", NULL};
     const char *env[] = {dp_sim_env(r.casedir, sim, sizeof sim), NULL};
     CHECK_EQ_INT(dp_run(argv, env, log, 20000), 0);
     CHECK(dp_sql_int(db, "select count(*) from positions", -1) >= 1);
@@ -319,10 +294,15 @@ TEST(held_at_startup_cancels_and_flattens_what_was_resumed)
 int main(void)
 {
     eb_check_test = "setup";
-    if (setup() != 0) {
-        CHECK_SKIP("edgeboxd or edgebox not built under $EB_BUILD/bin");
+    int rc = dp_fixture_open(&F, "dkill", "km1");
+    if (rc != 0) {
+        if (rc > 0)
+            CHECK_SKIP("edgeboxd or edgebox not built under $EB_BUILD/bin");
+        else
+            CHECK_MSG(0, "cannot make the fixture (bars, key, model) in /tmp");
         return eb_check_report();
     }
+    snprintf(g_bars_k, sizeof g_bars_k, "%s/bars-to-k.csv", F.dir);
     if (probe() != 0) {
         CHECK_MSG(0, "the probe run found no bar with an entry waiting while a position was open");
         return eb_check_report();
@@ -331,6 +311,6 @@ int main(void)
     RUN(latch_survives_restart_and_only_a_long_press_rearms);
     RUN(button_held_at_startup_latches_before_trading);
     RUN(held_at_startup_cancels_and_flattens_what_was_resumed);
-    dp_rmtree(g_dir);
+    dp_rmtree(F.dir);
     return eb_check_report();
 }

@@ -265,6 +265,44 @@ int dp_make_model(const char *tool, const char *dir, const char *keydir, const c
     return dp_run(sign, NULL, log, 10000) == 0 ? 0 : -1;
 }
 
+int dp_fixture_open(dp_fixture_t *f, const char *tag, const char *model_id)
+{
+    char train[300];
+    memset(f, 0, sizeof *f);
+    if (!dp_bin("edgeboxd", f->daemon, sizeof f->daemon) || !dp_bin("edgebox", f->tool, sizeof f->tool))
+        return 1;
+    if (dp_tmpdir(tag, f->dir, sizeof f->dir) != 0)
+        return -1;
+    snprintf(f->bars, sizeof f->bars, "%s/bars.csv", f->dir);
+    snprintf(train, sizeof train, "%s/train.csv", f->dir);
+    snprintf(f->keys, sizeof f->keys, "%s/keys", f->dir);
+    snprintf(f->model_id, sizeof f->model_id, "%s", model_id);
+    const char *a[] = {f->tool, "data", "synth", "--bars", "1500", "--seed", "7", "--out", f->bars, NULL};
+    const char *b[] = {f->tool, "data", "synth", "--bars", "4000", "--seed", "8", "--out", train, NULL};
+    const char *k[] = {f->tool, "keygen", "--out", f->keys, NULL};
+    if (dp_run(a, NULL, NULL, 10000) != 0 || dp_run(b, NULL, NULL, 10000) != 0 || dp_run(k, NULL, NULL, 10000) != 0)
+        return -1;
+    return dp_make_model(f->tool, f->dir, f->keys, train, model_id, 1, f->model, sizeof f->model);
+}
+
+void dp_fixture_case(const dp_fixture_t *f, const char *name, const char *bars, const char *appliance_extra,
+                     const char *top_extra, int with_model, char *casedir, size_t cap, char *cfg, size_t cfgcap)
+{
+    char extra[1024], dir[600], file[64];
+    dp_case(f->dir, name, casedir, cap);
+    snprintf(extra, sizeof extra, "\"public_key\": \"%s/model.pub\"%s%s", f->keys, appliance_extra[0] ? ", " : "",
+             appliance_extra);
+    dp_config(casedir, bars, extra, top_extra, cfg, cfgcap);
+    if (!with_model)
+        return;
+    snprintf(dir, sizeof dir, "%s/state", casedir);
+    mkdir(dir, 0750);
+    snprintf(dir, sizeof dir, "%s/state/drop", casedir);
+    mkdir(dir, 0770);
+    snprintf(file, sizeof file, "%s.signed", f->model_id);
+    dp_drop(f->model, dir, file);
+}
+
 /* --- sd_notify receiver ------------------------------------------------------------------------ */
 int dp_notify_open(dp_notify_t *r, const char *where)
 {

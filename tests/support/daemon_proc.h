@@ -59,6 +59,19 @@ const char *dp_sim_env(const char *casedir, char *buf, size_t cap);
 int dp_make_model(const char *tool, const char *dir, const char *keydir, const char *bars, const char *id,
                   int release, char *out, size_t cap);
 
+/* The fixture the trading tests share, in a fresh /tmp/eb-TAG-XXXXXX: 1,500 synthetic bars (seed 7) to
+ * replay in DIR/bars.csv, a signing key pair in DIR/keys, and a model trained on 4,000 other bars (seed 8),
+ * signed as release 1 with id `model_id`, in `model`. */
+typedef struct {
+    char daemon[256], tool[256], dir[256], bars[300], keys[300], model[400], model_id[32];
+} dp_fixture_t;
+/* 0; 1 when edgeboxd or edgebox is not built (the test skips); -1 when the fixture cannot be made. */
+int dp_fixture_open(dp_fixture_t *f, const char *tag, const char *model_id);
+/* DIR/NAME with its config (the fixture's public key, then `appliance_extra`; `top_extra` as in dp_config)
+ * replaying `bars`, and, with `with_model`, the fixture's model waiting in its drop directory. */
+void dp_fixture_case(const dp_fixture_t *f, const char *name, const char *bars, const char *appliance_extra,
+                     const char *top_extra, int with_model, char *casedir, size_t cap, char *cfg, size_t cfgcap);
+
 /* --- sd_notify receiver -------------------------------------------------------------------------- */
 #define DP_NOTIFY_MAX 8192
 #define DP_NOTIFY_TEXT 480
