@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,6 +167,17 @@ static int open_notify(eb_daemon_t *d, char *err, size_t cap)
     return 0;
 }
 
+/* A service manager may send SIGTERM the moment it sees READY=1, before main() has installed its handler:
+ * SIGINT/SIGTERM are held from READY=1 until the loop starts, so that a stop is always a clean one. */
+static void hold_stop_signals(int how)
+{
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGINT);
+    sigaddset(&s, SIGTERM);
+    sigprocmask(how, &s, NULL);
+}
+
 static void on_watchdog(void *ctx, int64_t now_ms);
 static void on_leds(void *ctx, int64_t now_ms);
 static void on_status(void *ctx, int64_t now_ms);
@@ -206,6 +218,7 @@ int eb_daemon_start(eb_daemon_t *d, const eb_daemon_options_t *opt)
     eb_journal_event_add(d->journal, eb_clock_realtime_ms(), "start", EB_VERSION);
     d->stats.ready_mono_ms = eb_clock_monotonic_ms();
     eb_os_memory(&d->stats.os_at_ready);
+    hold_stop_signals(SIG_BLOCK);
     eb_notify_ready(&d->notify);
     eb_daemon_status(d);
     eb_daemon_log(d, 5, "ready in %lld ms: board %s, paper mode, state in %s",
@@ -268,6 +281,7 @@ static int next_bar(eb_daemon_t *d, int64_t now)
 
 int eb_daemon_run(eb_daemon_t *d, volatile int *stop_flag)
 {
+    hold_stop_signals(SIG_UNBLOCK); /* a SIGTERM that came since READY=1 is delivered now */
     int wait = 0;
     while (!*stop_flag && !d->loop.stop) {
         if (eb_loop_run_once(&d->loop, wait) < 0) {

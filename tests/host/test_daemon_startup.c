@@ -251,6 +251,30 @@ TEST(watchdog_pid_of_another_process_means_no_pings)
     dp_notify_close(&rx);
 }
 
+/* systemd may stop a service the moment it reported READY=1: SIGTERM then must still be a clean stop
+ * (STOPPING=1, journal closed, exit 0), not the default action of the signal. */
+TEST(sigterm_right_after_ready_stops_cleanly)
+{
+    for (int round = 0; round < 5; round++) {
+        char casedir[400], where[100], name[32];
+        dp_notify_t rx;
+        snprintf(name, sizeof name, "term-at-ready-%d", round);
+        snprintf(where, sizeof where, "@eb-test-term-%d-%d", (int)getpid(), round);
+        pid_t pid = start_daemon(name, where, &rx, g_bars, "3000", NULL, NULL, casedir, sizeof casedir);
+        if (pid <= 0 || dp_notify_wait(&rx, 0, "READY=1", 10000) < 0) {
+            CHECK_MSG(0, "%s: no READY=1", name);
+            dp_notify_close(&rx);
+            return;
+        }
+        kill(pid, SIGTERM);
+        int rc = dp_wait(pid, 10000);
+        CHECK_MSG(rc == 0, "%s: SIGTERM right after READY=1: exit status %d (128+15: killed by the signal)", name, rc);
+        dp_notify_close(&rx);
+        if (rc != 0)
+            return;
+    }
+}
+
 /* A real board whose pins.json names a chip that does not exist: a clear error, before READY. */
 TEST(missing_gpio_chip_is_an_error_before_ready)
 {
@@ -299,6 +323,7 @@ int main(void)
     RUN(ready_and_status_on_an_abstract_socket);
     RUN(watchdog_at_half_the_interval_and_never_when_stopped);
     RUN(watchdog_pid_of_another_process_means_no_pings);
+    RUN(sigterm_right_after_ready_stops_cleanly);
     RUN(missing_gpio_chip_is_an_error_before_ready);
     dp_rmtree(g_dir);
     return eb_check_report();
