@@ -13,6 +13,7 @@
 
 _Static_assert(sizeof(eb_model_node_t) == 16, "node is 16 bytes");
 _Static_assert(sizeof(eb_model_tree_t) == 8, "tree entry is 8 bytes");
+_Static_assert(sizeof(eb_model_block_t) == 32, "block is 32 bytes");
 
 
 static uint32_t rd32(const uint8_t *p)
@@ -46,6 +47,33 @@ static uint64_t align16(uint64_t v) { return (v + 15u) & ~(uint64_t)15u; }
 
 uint32_t eb_model_decision_size(uint32_t groups) { return 48u + 16u * groups; }
 
+
+/* The complete layout is XGBoost numerics only (float32 compares, no categories), with a byte per
+ * virtual feature and exactly 2^D - 1 internal nodes per tree. */
+static int check_layout(eb_model_t *m, const uint8_t *b, eb_model_error_t *err)
+{
+    uint32_t d = rd32(b + EB_MH_LAYOUT);
+    if (d == 0)
+        return 0;
+    if (d < 2 || d > EB_MODEL_MAX_DEPTH)
+        return fail(m, err, EB_MODEL_E_HEADER, "layout %u: 0 (node graph) or a complete depth 2..%u", d,
+                    EB_MODEL_MAX_DEPTH);
+    if (m->source != EB_MODEL_SRC_XGBOOST || !(m->flags & EB_MODEL_F_FLOAT32) || m->num_cat_words != 0)
+        return fail(m, err, EB_MODEL_E_HEADER, "layout %u (complete trees) needs an XGBoost float32 model "
+                    "without categories (source %u, flags 0x%x, %u category words)", d, m->source, m->flags,
+                    m->num_cat_words);
+    if (m->num_features > EB_MODEL_MAX_COMPLETE_FEATURES)
+        return fail(m, err, EB_MODEL_E_HEADER, "layout %u: %u features, complete trees allow 1..%u", d,
+                    m->num_features, EB_MODEL_MAX_COMPLETE_FEATURES);
+    if ((uint64_t)m->num_nodes != (uint64_t)m->num_trees * ((1u << d) - 1u))
+        return fail(m, err, EB_MODEL_E_HEADER, "layout %u: num_nodes %u, expected %u trees x %u", d, m->num_nodes,
+                    m->num_trees, (1u << d) - 1u);
+    m->depth = d;
+    m->top_bytes = eb_model_top_bytes(d);
+    m->tree_bytes = eb_model_tree_bytes(d);
+    return 0;
+}
+
 static int check_header(eb_model_t *m, const uint8_t *b, size_t len, eb_model_error_t *err)
 {
     if (len < EB_MODEL_HEADER_SIZE)
@@ -66,9 +94,6 @@ static int check_header(eb_model_t *m, const uint8_t *b, size_t len, eb_model_er
         return fail(m, err, EB_MODEL_E_TRUNCATED, "blob is %zu bytes, header says total_size %u", len, total);
     if (len > total)
         return fail(m, err, EB_MODEL_E_OVERSIZED, "blob is %zu bytes, header says total_size %u", len, total);
-    for (uint32_t i = EB_MH_RESERVED0; i < EB_MH_RESERVED0 + 4u; i++)
-        if (b[i] != 0)
-            return fail(m, err, EB_MODEL_E_HEADER, "reserved header byte %u is not zero", i);
     for (uint32_t i = EB_MH_RESERVED; i < EB_MODEL_HEADER_SIZE; i++)
         if (b[i] != 0)
             return fail(m, err, EB_MODEL_E_HEADER, "reserved header byte %u is not zero", i);
@@ -109,7 +134,7 @@ static int check_counts(eb_model_t *m, const uint8_t *b, eb_model_error_t *err)
     m->num_cat_words = rd32(b + EB_MH_CAT_WORDS);
     m->sigmoid = sig;
     memcpy(&m->schema_hash, b + EB_MH_SCHEMA, sizeof m->schema_hash);
-    return 0;
+    return check_layout(m, b, err);
 }
 
 /* Sections follow the header in a fixed order, each at the next 16-byte boundary: the only valid
@@ -118,7 +143,8 @@ static int check_sections(eb_model_t *m, const uint8_t *b, eb_model_error_t *err
 {
     static const char *const names[5] = {"base", "trees", "nodes", "categories", "decision"};
     const uint32_t offs[5] = {EB_MH_OFF_BASE, EB_MH_OFF_TREES, EB_MH_OFF_NODES, EB_MH_OFF_CATS, EB_MH_OFF_DECISION};
-    uint64_t sizes[5] = {8ull * m->num_groups, 8ull * m->num_trees, 16ull * m->num_nodes,
+    uint64_t node_bytes = m->depth ? (uint64_t)m->tree_bytes * m->num_trees : 16ull * m->num_nodes;
+    uint64_t sizes[5] = {8ull * m->num_groups, 8ull * m->num_trees, node_bytes,
                          4ull * m->num_cat_words, eb_model_decision_size(m->num_groups)};
     if (rd32(b + EB_MH_DECISION_SIZE) != sizes[4])
         return fail(m, err, EB_MODEL_E_SECTION, "decision_size %u, expected %llu for %u groups",
@@ -135,7 +161,10 @@ static int check_sections(eb_model_t *m, const uint8_t *b, eb_model_error_t *err
                     rd32(b + EB_MH_TOTAL));
     m->base = (const double *)(const void *)(b + rd32(b + EB_MH_OFF_BASE));
     m->trees = (const eb_model_tree_t *)(const void *)(b + rd32(b + EB_MH_OFF_TREES));
-    m->nodes = (const eb_model_node_t *)(const void *)(b + rd32(b + EB_MH_OFF_NODES));
+    if (m->depth)
+        m->images = b + rd32(b + EB_MH_OFF_NODES);
+    else
+        m->nodes = (const eb_model_node_t *)(const void *)(b + rd32(b + EB_MH_OFF_NODES));
     m->cat_words = (const uint32_t *)(const void *)(b + rd32(b + EB_MH_OFF_CATS));
     m->decision = b + rd32(b + EB_MH_OFF_DECISION);
     for (uint32_t g = 0; g < m->num_groups; g++)
@@ -175,10 +204,79 @@ static int check_node(eb_model_t *m, uint32_t i, uint32_t end, eb_model_error_t 
     return 0;
 }
 
+static float rdf32(const uint8_t *p)
+{
+    float v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* One split of a complete tree: a virtual feature (x or -x) and a threshold that is not NaN. */
+static int check_split(eb_model_t *m, uint32_t t, const char *where, uint32_t i, uint8_t feat, float thr,
+                       eb_model_error_t *err)
+{
+    if (feat >= 2u * m->num_features)
+        return fail(m, err, EB_MODEL_E_NODE, "tree %u %s node %u: feature %u out of range 0..%u", t, where, i,
+                    feat, 2u * m->num_features - 1u);
+    if (isnan(thr))
+        return fail(m, err, EB_MODEL_E_VALUE, "tree %u %s node %u: threshold is NaN", t, where, i);
+    return 0;
+}
+
+static int check_block(eb_model_t *m, uint32_t t, uint32_t k, const eb_model_block_t *bk, eb_model_error_t *err)
+{
+    for (uint32_t j = 0; j < 3; j++) {
+        int rc = check_split(m, t, "block", 3u * k + j, bk->feat[j], bk->thr[j], err);
+        if (rc)
+            return rc;
+    }
+    if (bk->zero != 0)
+        return fail(m, err, EB_MODEL_E_NODE, "tree %u block %u: padding byte is %u, not 0", t, k, bk->zero);
+    for (uint32_t j = 0; j < 4; j++)
+        if (!isfinite(bk->leaf[j]))
+            return fail(m, err, EB_MODEL_E_VALUE, "tree %u block %u: leaf %u is not finite", t, k, j);
+    return 0;
+}
+
+/* Complete trees: no indices to check (children are implicit), only features, values and padding. */
+static int check_images(eb_model_t *m, eb_model_error_t *err)
+{
+    uint32_t ntop = (1u << (m->depth - 2u)) - 1u;
+    for (uint32_t t = 0; t < m->num_trees; t++) {
+        if (m->trees[t].first != t * ((1u << m->depth) - 1u))
+            return fail(m, err, EB_MODEL_E_TREE, "tree %u starts at node %u, expected %u", t, m->trees[t].first,
+                        t * ((1u << m->depth) - 1u));
+        if (m->trees[t].group >= m->num_groups)
+            return fail(m, err, EB_MODEL_E_TREE, "tree %u: group %u out of range 0..%u", t, m->trees[t].group,
+                        m->num_groups - 1);
+        if (t > 0 && m->trees[t].group < m->trees[t - 1].group)
+            return fail(m, err, EB_MODEL_E_TREE, "tree %u: group %u after group %u (complete trees are sorted by "
+                        "group)", t, m->trees[t].group, m->trees[t - 1].group);
+        const uint8_t *img = m->images + (size_t)t * m->tree_bytes;
+        for (uint32_t i = 0; i < ntop; i++) {
+            int rc = check_split(m, t, "top", i, img[4u * ntop + i], rdf32(img + 4u * i), err);
+            if (rc)
+                return rc;
+        }
+        for (uint32_t i = 5u * ntop; i < m->top_bytes; i++)
+            if (img[i] != 0)
+                return fail(m, err, EB_MODEL_E_NODE, "tree %u: padding byte %u is not 0", t, i);
+        const eb_model_block_t *bk = (const eb_model_block_t *)(const void *)(img + m->top_bytes);
+        for (uint32_t k = 0; k <= ntop; k++) {
+            int rc = check_block(m, t, k, &bk[k], err);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
 /* A tree's nodes are [first, next first). Children come after their parent inside the same range, so
  * every walk from the root ends at a leaf within the range; the last node is necessarily a leaf. */
 static int check_trees(eb_model_t *m, eb_model_error_t *err)
 {
+    if (m->depth)
+        return check_images(m, err);
     for (uint32_t t = 0; t < m->num_trees; t++) {
         uint32_t first = m->trees[t].first;
         uint32_t end = t + 1 < m->num_trees ? m->trees[t + 1].first : m->num_nodes;

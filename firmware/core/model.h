@@ -1,10 +1,12 @@
 /* Gradient-boosted tree model: a flat, position-independent blob evaluated in place.
  *
  * The blob (layout in docs/model-format.md) is little-endian, versioned, 16-byte aligned sections, no
- * pointers: trees are ranges of fixed-size 16-byte nodes, children are node indices. eb_model_open()
- * checks every field and every index in one pass; after it succeeds, evaluation cannot leave the blob
- * and cannot loop (a child index is always greater than its parent's). Nothing is copied or allocated:
- * the view points into the caller's bytes, which must stay alive, unchanged and 8-byte aligned.
+ * pointers. Two tree layouts: the node graph (any model: 16-byte nodes, children are node indices) and,
+ * for XGBoost models that allow it, complete trees of one depth D (8-byte-class nodes in cache-line
+ * blocks, walked in exactly D branch-free steps; see eb_model_block_t). eb_model_open() checks every
+ * field and every index in one pass; after it succeeds, evaluation cannot leave the blob and cannot loop.
+ * Nothing is copied or allocated: the view points into the caller's bytes, which must stay alive,
+ * unchanged and 8-byte aligned.
  *
  * Numerics follow the source library exactly: XGBoost blobs (EB_MODEL_F_FLOAT32) round each feature to
  * float32, compare strictly (x < threshold) and accumulate margins in float32; LightGBM blobs compare in
@@ -17,7 +19,7 @@
 #include <stdint.h>
 
 #define EB_MODEL_MAGIC "EBMODEL"      /* 8 bytes with the terminating NUL */
-#define EB_MODEL_VERSION 1u
+#define EB_MODEL_VERSION 2u
 #define EB_MODEL_HEADER_SIZE 128u
 #define EB_MODEL_MAX_CLASSES 64u      /* output groups */
 #define EB_MODEL_MAX_FEATURES 65535u
@@ -68,7 +70,35 @@ typedef struct {
 #define EB_MODEL_N_CAT_IN_LEFT (1u << 20)  /* LightGBM: categories in the set go left (XGBoost: right) */
 #define EB_MODEL_N_KNOWN_FLAGS 0x1Fu       /* bits 16..20 */
 
-/* A tree: its nodes are [first, next tree's first) (the last tree ends at the node count). */
+/* Complete-tree layout (header field layout = D, 2..EB_MODEL_MAX_DEPTH; XGBoost float32 models without
+ * categorical splits and with at most EB_MODEL_MAX_COMPLETE_FEATURES features). Every tree is padded to a
+ * complete tree of depth D (a leaf above depth D becomes dummy splits over copies of its value), so a
+ * walk is D steps with no leaf test, no child pointers (children of node i are 2i+1 and 2i+2) and no
+ * branch: i = 2i + 1 + (v[feature] >= threshold). v holds the row as float32 twice: v[f] = (float)x[f]
+ * and v[nf + f] = -(float)x[f]; NaN fails >= and so takes the first child, which the compiler makes the
+ * default child (a "missing goes right" split reads the negated copy with its children swapped).
+ * A tree image is: the top D-2 levels (2^(D-2)-1 nodes) as f32 thresholds then u8 features, zero-padded
+ * to a multiple of 32 bytes; then 2^(D-2) blocks of 32 bytes, one per node of level D-2, each holding
+ * the last two levels and the four leaves, so a walk touches the (shared, hot) top and one block. */
+#define EB_MODEL_MAX_DEPTH 8u
+#define EB_MODEL_MAX_COMPLETE_FEATURES 128u /* virtual features 2 nf fit in a byte */
+typedef struct {
+    float thr[3];     /* node at level D-2, then its first and second child */
+    uint8_t feat[3];  /* virtual feature indices (0 .. 2 nf - 1) */
+    uint8_t zero;     /* must be 0 */
+    float leaf[4];    /* leaf of path (b0, b1) at 2 b0 + b1 */
+} eb_model_block_t;
+
+/* Bytes of the top part and of one whole complete tree image of depth 2..EB_MODEL_MAX_DEPTH (inline:
+ * the evaluator specialises on constant depths). */
+static inline uint32_t eb_model_top_bytes(uint32_t depth) { return (5u * ((1u << (depth - 2u)) - 1u) + 31u) & ~31u; }
+static inline uint32_t eb_model_tree_bytes(uint32_t depth)
+{
+    return eb_model_top_bytes(depth) + (uint32_t)sizeof(eb_model_block_t) * (1u << (depth - 2u));
+}
+
+/* A tree: its nodes are [first, next tree's first) (the last tree ends at the node count). In the
+ * complete layout first(t) = t * (2^D - 1), the count of its internal nodes before it. */
 typedef struct {
     uint32_t first;
     uint32_t group; /* output group (class) this tree adds to */
@@ -87,7 +117,7 @@ typedef struct {
 enum {
     EB_MH_VERSION = 8, EB_MH_HEADER_SIZE = 12, EB_MH_TOTAL = 16, EB_MH_OBJECTIVE = 20, EB_MH_SOURCE = 24,
     EB_MH_FLAGS = 28, EB_MH_FEATURES = 32, EB_MH_GROUPS = 36, EB_MH_TREES = 40, EB_MH_NODES = 44,
-    EB_MH_CAT_WORDS = 48, EB_MH_RESERVED0 = 52, EB_MH_SCHEMA = 56, EB_MH_SIGMOID = 64, EB_MH_OFF_BASE = 72,
+    EB_MH_CAT_WORDS = 48, EB_MH_LAYOUT = 52, EB_MH_SCHEMA = 56, EB_MH_SIGMOID = 64, EB_MH_OFF_BASE = 72,
     EB_MH_OFF_TREES = 76, EB_MH_OFF_NODES = 80, EB_MH_OFF_CATS = 84, EB_MH_OFF_DECISION = 88,
     EB_MH_DECISION_SIZE = 92, EB_MH_RESERVED = 96
 };
@@ -102,7 +132,7 @@ typedef enum {
     EB_MODEL_E_OVERSIZED,  /* longer than the header's total size or EB_MODEL_MAX_BYTES */
     EB_MODEL_E_MAGIC,
     EB_MODEL_E_VERSION,
-    EB_MODEL_E_HEADER,     /* a header field out of range (objective, counts, flags, reserved bytes) */
+    EB_MODEL_E_HEADER,     /* a header field out of range (objective, counts, flags, layout, reserved bytes) */
     EB_MODEL_E_SECTION,    /* a section offset/size out of order, misaligned or outside the blob */
     EB_MODEL_E_TREE,       /* tree table: first node / group out of range or not increasing */
     EB_MODEL_E_NODE,       /* node: feature, child, flags or category range out of range */
@@ -119,11 +149,14 @@ typedef struct {
     const uint8_t *bytes;
     size_t len;
     const eb_model_tree_t *trees;
-    const eb_model_node_t *nodes;
+    const eb_model_node_t *nodes; /* node-graph layout */
+    const uint8_t *images;        /* complete layout: num_trees images of tree_bytes each */
     const uint32_t *cat_words;
     const double *base;   /* per group margin before the first tree */
     const uint8_t *decision;
     uint32_t num_trees, num_nodes, num_cat_words, num_features, num_groups, objective, source, flags;
+    uint32_t depth;       /* complete layout's D, 0 for the node graph */
+    uint32_t top_bytes, tree_bytes;
     double sigmoid;       /* logistic scale (1 for XGBoost) */
     uint64_t schema_hash;
 } eb_model_t;

@@ -94,10 +94,163 @@ static void walk_lanes(const eb_model_t *m, uint32_t t0, const double *f, double
             ADD((m)->trees[t_].group, tree_leaf((m), (m)->trees[t_].first, (f)));                       \
     } while (0)
 
+/* Complete trees (model.h): CT_LANES trees walked side by side, D steps each with no branch and no
+ * leaf test. Their loads are independent, so the CPU keeps many cache misses in flight at once. The
+ * walk is specialised for each depth (CT_INLINE + a switch on constants), so that image sizes and
+ * offsets are constants and the lane loops unroll into straight code. */
+#if defined(__x86_64__)
+#define CT_LANES 12 /* x86-64 has 16 general registers: more lanes spill */
+#else
+#define CT_LANES 16
+#endif
+#if defined(__GNUC__)
+#define CT_INLINE static inline __attribute__((always_inline))
+#define CT_UNROLL _Pragma("GCC unroll 16")
+#else
+#define CT_INLINE static inline
+#define CT_UNROLL
+#endif
+
+CT_INLINE float ct_thr(const uint8_t *p) /* an aligned f32 in a validated image */
+{
+    float v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* One step: c = 0 when v >= thr, 1 otherwise (v < thr, or v is NaN: the default child). On x86 this is
+ * the carry flag of one compare, so with 1-based heap numbers (children of j are 2j and 2j + 1) a level
+ * is four instructions: load the feature, load v, compare with the threshold, add with carry. */
+#define CT_C(x, thr) ((size_t) !((x) >= (thr)))
+#if defined(__GNUC__) && defined(__x86_64__)
+/* GCC turns 2j + CT_C into setb + lea + zero-extension; adc does it in one. Same semantics: CF is set by
+ * (v)comiss when x < thr or unordered. */
+CT_INLINE size_t ct_step(size_t j, float x, const uint8_t *thr)
+{
+#if defined(__AVX__)
+    __asm__("vcomiss %2, %1\n\tadc %0, %0" : "+r"(j) : "x"(x), "m"(*(const float *)(const void *)thr) : "cc");
+#else
+    __asm__("comiss %2, %1\n\tadc %0, %0" : "+r"(j) : "x"(x), "m"(*(const float *)(const void *)thr) : "cc");
+#endif
+    return j;
+}
+#else
+CT_INLINE size_t ct_step(size_t j, float x, const uint8_t *thr) { return 2u * j + CT_C(x, ct_thr(thr)); }
+#endif
+
+/* Last two levels of a tree: node 0 of the block, then node 1 + c0, then leaf 2 c0 + c1. */
+CT_INLINE float ct_block(const eb_model_block_t *bk, const float *v)
+{
+    size_t c0 = CT_C(v[bk->feat[0]], bk->thr[0]);
+    size_t c1 = CT_C(v[bk->feat[1u + c0]], bk->thr[1u + c0]);
+    return bk->leaf[2u * c0 + c1];
+}
+
+/* Leaf of one tree image of depth d for the row v (model.h: v[f] = x, v[nf + f] = -x, float32). The top
+ * arrays are read at j - 1 (1-based j); after d - 2 levels, j - 2^(d-2) is the block. */
+CT_INLINE float ct_walk(const uint8_t *img, const float *v, const uint32_t d)
+{
+    const size_t ntop = (1u << (d - 2u)) - 1u;
+    const uint8_t *feat = img + 4u * ntop - 1u;
+    size_t j = 1; /* size_t indices fold into addressing modes */
+    for (uint32_t l = 0; l + 2u < d; l++)
+        j = ct_step(j, v[feat[j]], img + 4u * j - 4u);
+    return ct_block((const eb_model_block_t *)(const void *)(img + eb_model_top_bytes(d)) + (j - ntop - 1u), v);
+}
+
+/* n (<= CT_LANES) consecutive images from img, level by level across the lanes. */
+CT_INLINE void ct_walk_lanes(const uint8_t *img, const float *v, float leaf[CT_LANES], const uint32_t d,
+                             const size_t n)
+{
+    const size_t ntop = (1u << (d - 2u)) - 1u, stride = eb_model_tree_bytes(d);
+    size_t j[CT_LANES];
+    CT_UNROLL
+    for (size_t k = 0; k < n; k++)
+        j[k] = 1;
+    for (uint32_t l = 0; l + 2u < d; l++) {
+        CT_UNROLL
+        for (size_t k = 0; k < n; k++) {
+            const uint8_t *p = img + k * stride;
+            j[k] = ct_step(j[k], v[p[4u * ntop - 1u + j[k]]], p + 4u * j[k] - 4u);
+        }
+    }
+    /* Not unrolled (the lanes' registers would spill); block j - 2^(d-2) of each image. */
+    const uint8_t *blocks = img + eb_model_top_bytes(d) - (ntop + 1u) * sizeof(eb_model_block_t);
+    for (size_t k = 0; k < n; k++, blocks += stride)
+        leaf[k] = ct_block((const eb_model_block_t *)(const void *)(blocks + j[k] * sizeof(eb_model_block_t)), v);
+}
+
+/* Adds n leaves of trees t.. in tree order: in a register when they share a group (the compiler sorts
+ * complete trees by group, so nearly every run does). */
+CT_INLINE void ct_add(const eb_model_tree_t *tr, const float *leaf, size_t n, float *acc)
+{
+    uint32_t g = tr[0].group;
+    if (tr[n - 1u].group == g) {
+        float s = acc[g];
+        for (size_t k = 0; k < n; k++)
+            s += leaf[k];
+        acc[g] = s;
+        return;
+    }
+    for (size_t k = 0; k < n; k++)
+        acc[tr[k].group] += leaf[k];
+}
+
+/* XGBoost's float32 sum in tree order over complete trees of depth d: runs of CT_LANES trees, then
+ * of 8 and 4, then single trees. */
+CT_INLINE void ct_sum(const eb_model_t *m, const float *v, float *acc, const uint32_t d)
+{
+    const size_t stride = eb_model_tree_bytes(d);
+    uint32_t t = 0, nt = m->num_trees;
+    float leaf[CT_LANES];
+    for (; t + CT_LANES <= nt; t += CT_LANES) {
+        ct_walk_lanes(m->images + t * stride, v, leaf, d, CT_LANES);
+        ct_add(m->trees + t, leaf, CT_LANES, acc);
+    }
+    if (t + 8u <= nt) {
+        ct_walk_lanes(m->images + t * stride, v, leaf, d, 8);
+        ct_add(m->trees + t, leaf, 8, acc);
+        t += 8;
+    }
+    if (t + 4u <= nt) {
+        ct_walk_lanes(m->images + t * stride, v, leaf, d, 4);
+        ct_add(m->trees + t, leaf, 4, acc);
+        t += 4;
+    }
+    for (; t < nt; t++)
+        acc[m->trees[t].group] += ct_walk(m->images + t * stride, v, d);
+}
+
+static void ct_margins(const eb_model_t *m, const double *features, float *acc)
+{
+    float v[2u * EB_MODEL_MAX_COMPLETE_FEATURES];
+    uint32_t nf = m->num_features;
+    for (uint32_t f = 0; f < nf; f++) {
+        v[f] = (float)features[f];
+        v[nf + f] = -v[f];
+    }
+    switch (m->depth) { /* 2..EB_MODEL_MAX_DEPTH, checked by eb_model_open */
+    case 2: ct_sum(m, v, acc, 2); break;
+    case 3: ct_sum(m, v, acc, 3); break;
+    case 4: ct_sum(m, v, acc, 4); break;
+    case 5: ct_sum(m, v, acc, 5); break;
+    case 6: ct_sum(m, v, acc, 6); break;
+    case 7: ct_sum(m, v, acc, 7); break;
+    default: ct_sum(m, v, acc, 8); break;
+    }
+}
+
 void eb_model_predict_margin(const eb_model_t *m, const double *features, double *margins)
 {
     uint32_t ng = m->num_groups;
-    if (m->flags & EB_MODEL_F_FLOAT32) {
+    if (m->depth) {
+        float acc[EB_MODEL_MAX_CLASSES];
+        for (uint32_t g = 0; g < ng; g++)
+            acc[g] = (float)m->base[g];
+        ct_margins(m, features, acc);
+        for (uint32_t g = 0; g < ng; g++)
+            margins[g] = (double)acc[g];
+    } else if (m->flags & EB_MODEL_F_FLOAT32) {
         /* XGBoost adds each tree's float leaf to a float running sum, in tree order. */
         float acc[EB_MODEL_MAX_CLASSES];
         for (uint32_t g = 0; g < ng; g++)

@@ -120,6 +120,9 @@ static void one_model(const spec_t *s, uint64_t seed, int ntest, double *worst_m
     eb_model_t m;
     eb_model_error_t me;
     if (rc == 0 && eb_model_open(&m, blob, blen, &me) == 0) {
+        /* These models (numeric, depth <= 8) take the complete-tree layout when their features fit it. */
+        CHECK_MSG((m.depth != 0) == (s->nf <= (int)EB_MODEL_MAX_COMPLETE_FEATURES), "%d features: layout %u",
+                  s->nf, m.depth);
         const float *ref_margin, *ref_prob;
         XGB_OK(XGBoosterPredict(b, dt, 1, 0, 0, &n, &ref_margin));
         CHECK_EQ_INT(n, (bst_ulong)ntest * (bst_ulong)ng);
@@ -146,11 +149,13 @@ static void one_model(const spec_t *s, uint64_t seed, int ntest, double *worst_m
 TEST(random_models_match_xgboost)
 {
     /* The corners first (depth 2 and 8, 10 and 500 rounds, 1 and 100 features, 0 and 30% NaN), then random. */
-    spec_t fixed[] = {{3, 8, 500, 58, 0.3}, {1, 2, 10, 1, 0.0}, {3, 6, 200, 100, 0.05}, {1, 8, 300, 100, 0.3}};
+    spec_t fixed[] = {{3, 8, 500, 58, 0.3}, {1, 2, 10, 1, 0.0}, {3, 6, 200, 100, 0.05}, {1, 8, 300, 100, 0.3},
+                      {3, 4, 30, 200, 0.1}}; /* the last: 200 features, the node-graph layout */
     rng_t r = {20260101};
     int rows = 0;
-    for (int k = 0; k < 12; k++) {
-        spec_t s = k < 4 ? fixed[k]
+    int nfixed = (int)(sizeof fixed / sizeof fixed[0]);
+    for (int k = 0; k < 13; k++) {
+        spec_t s = k < nfixed ? fixed[k]
                          : (spec_t){rint_in(&r, 0, 1) ? 3 : 1, rint_in(&r, 2, 8), rint_in(&r, 10, 150),
                                     rint_in(&r, 1, 100), runif(&r) * 0.3};
         double wm = 0, wp = 0;

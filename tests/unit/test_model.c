@@ -198,12 +198,13 @@ TEST(every_bad_field_and_index_is_refused)
     build(EB_MODEL_OBJ_REGRESSION, 1, ONE_GROUP, 0); /* offsets for the table below */
     const mutation_t mus[] = {
         {"magic", 0, 2, 'X', EB_MODEL_E_MAGIC},
-        {"version", EB_MH_VERSION, 0, 2, EB_MODEL_E_VERSION},
+        {"version 1 (16-byte nodes only)", EB_MH_VERSION, 0, 1, EB_MODEL_E_VERSION},
+        {"version 3", EB_MH_VERSION, 0, 3, EB_MODEL_E_VERSION},
         {"header size", EB_MH_HEADER_SIZE, 0, 64, EB_MODEL_E_HEADER},
         {"total above limit", EB_MH_TOTAL, 0, EB_MODEL_MAX_BYTES + 16.0, EB_MODEL_E_OVERSIZED},
         {"total above length", EB_MH_TOTAL, 0, (double)blen + 16, EB_MODEL_E_TRUNCATED},
         {"total below length", EB_MH_TOTAL, 0, (double)blen - 16, EB_MODEL_E_OVERSIZED},
-        {"reserved word", EB_MH_RESERVED0, 0, 1, EB_MODEL_E_HEADER},
+        {"layout on a LightGBM blob", EB_MH_LAYOUT, 0, 1, EB_MODEL_E_HEADER},
         {"reserved tail", EB_MODEL_HEADER_SIZE - 1, 2, 1, EB_MODEL_E_HEADER},
         {"objective 0", EB_MH_OBJECTIVE, 0, 0, EB_MODEL_E_HEADER},
         {"objective 5", EB_MH_OBJECTIVE, 0, 5, EB_MODEL_E_HEADER},

@@ -187,6 +187,7 @@ static int import_node(eb_ir_node_t *nd, const tree_arrays_t *a, int i, size_t t
     nd->feature = (uint32_t)f;
     nd->flags = (d != 0 ? EB_MODEL_N_DEFAULT_LEFT : 0u) | (type != 0 ? EB_MODEL_N_CATEGORICAL : 0u);
     nd->value = eb_ir_xgb_threshold((float)cond);
+    nd->xgb_thr = (float)cond;
     return 0;
 }
 

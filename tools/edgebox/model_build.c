@@ -214,6 +214,26 @@ static long write_nodes(const eb_ir_t *ir, uint8_t *b, size_t off_trees, size_t 
     return rc ? -1 : at;
 }
 
+/* Every tree is a tree (tree_order); *reachable = the nodes reachable from the roots. */
+static int check_shapes(const eb_ir_t *ir, size_t *reachable, char *err, size_t cap)
+{
+    size_t maxn = 1;
+    for (size_t t = 0; t < ir->num_trees; t++)
+        maxn = ir->trees[t].count > maxn ? ir->trees[t].count : maxn;
+    uint32_t *order = malloc(maxn * sizeof *order);
+    uint8_t *seen = malloc(maxn);
+    int rc = !order || !seen ? eb_errf(err, cap, "out of memory") : 0;
+    *reachable = 0;
+    for (size_t t = 0; rc == 0 && t < ir->num_trees; t++) {
+        uint32_t n = 0;
+        rc = tree_order(ir, t, order, seen, &n, err, cap);
+        *reachable += n;
+    }
+    free(order);
+    free(seen);
+    return rc;
+}
+
 int eb_ir_build(const eb_ir_t *ir, const eb_compile_opts_t *o, uint8_t **out, size_t *out_len, char *err,
                 size_t cap)
 {
@@ -223,43 +243,43 @@ int eb_ir_build(const eb_ir_t *ir, const eb_compile_opts_t *o, uint8_t **out, si
         return eb_errf(err, cap, "%u classes, supported 1..%u", ir->num_groups, EB_MODEL_MAX_CLASSES);
     if (ir->num_features < 1 || ir->num_features > EB_MODEL_MAX_FEATURES)
         return eb_errf(err, cap, "%u features, supported 1..%u", ir->num_features, EB_MODEL_MAX_FEATURES);
+    size_t reachable;
+    if (check_shapes(ir, &reachable, err, cap))
+        return -1;
+    uint32_t depth = eb_ir_complete_depth(ir);
+    size_t nodes = depth ? ir->num_trees * ((1u << depth) - 1u) : reachable;
     size_t off[6];
-    size_t sizes[5] = {8u * ir->num_groups, 8u * ir->num_trees, 16u * ir->num_nodes, 4u * ir->num_cats,
+    size_t sizes[5] = {8u * ir->num_groups, 8u * ir->num_trees,
+                       depth ? ir->num_trees * eb_model_tree_bytes(depth) : 16u * reachable, 4u * ir->num_cats,
                        eb_model_decision_size(ir->num_groups)};
     off[0] = EB_MODEL_HEADER_SIZE;
     for (int i = 0; i < 5; i++)
         off[i + 1] = align16(off[i] + sizes[i]);
-    if (off[5] > EB_MODEL_MAX_BYTES)
+    if (off[5] > EB_MODEL_MAX_BYTES || nodes > UINT32_MAX)
         return eb_errf(err, cap, "blob would be %zu bytes, limit %u", off[5], EB_MODEL_MAX_BYTES);
     uint8_t *b = calloc(1, off[5]);
     if (!b)
         return eb_errf(err, cap, "out of memory for a %zu-byte blob", off[5]);
     for (uint32_t g = 0; g < ir->num_groups; g++)
         putf64(b, off[0] + 8 * g, ir->base[g]);
-    long nodes = write_nodes(ir, b, off[1], off[2], err, cap);
-    if (nodes < 0) {
+    if (depth)
+        eb_ir_write_complete(ir, depth, b + off[1], b + off[2]);
+    else if (write_nodes(ir, b, off[1], off[2], err, cap) < 0) {
         free(b);
         return -1;
     }
     if (ir->num_cats)
         memcpy(b + off[3], ir->cats, 4 * ir->num_cats);
-    /* Unreachable source nodes were dropped: the sections shrink, so lay the tail out again. */
-    size_t shrink[6];
-    memcpy(shrink, off, sizeof off);
-    sizes[2] = 16u * (size_t)nodes;
-    for (int i = 2; i < 5; i++)
-        shrink[i + 1] = align16(shrink[i] + sizes[i]);
-    memmove(b + shrink[3], b + off[3], sizes[3]);
-    memset(b + shrink[3] + sizes[3], 0, off[5] - shrink[3] - sizes[3]);
-    write_decision(b + shrink[4], o, ir->num_groups);
-    write_header(b, ir, o, (size_t)nodes, shrink);
+    write_decision(b + off[4], o, ir->num_groups);
+    write_header(b, ir, o, nodes, off);
+    put32(b, EB_MH_LAYOUT, depth);
     eb_model_t m;
     eb_model_error_t me;
-    if (eb_model_open(&m, b, shrink[5], &me)) {
+    if (eb_model_open(&m, b, off[5], &me)) {
         free(b);
         return eb_errf(err, cap, "compiled blob does not validate: %s", me.msg);
     }
     *out = b;
-    *out_len = shrink[5];
+    *out_len = off[5];
     return 0;
 }

@@ -13,6 +13,7 @@ typedef struct {
     uint32_t feature;
     uint32_t flags;      /* EB_MODEL_N_DEFAULT_LEFT | _CATEGORICAL | _ZERO_MISSING | _CAT_IN_LEFT */
     double value;        /* threshold (x < value goes left) or leaf value */
+    float xgb_thr;       /* XGBoost numeric split: the float32 threshold itself (value is its double form) */
     uint32_t cat_word, cat_nwords; /* categorical: bitset in ir->cats */
 } eb_ir_node_t;
 
@@ -38,10 +39,17 @@ void eb_ir_free(eb_ir_t *ir);
 eb_ir_node_t *eb_ir_add_tree(eb_ir_t *ir, uint32_t group, uint32_t n);
 /* Appends n zeroed category words; returns the index of the first, or -1. */
 long eb_ir_add_cats(eb_ir_t *ir, uint32_t n);
-/* Lays the trees out breadth-first (children adjacent, after the parent), writes the blob and checks it
- * with eb_model_open. */
+/* Writes the blob and checks it with eb_model_open. XGBoost float32 models with numeric splits only, at
+ * most EB_MODEL_MAX_COMPLETE_FEATURES features and depth <= EB_MODEL_MAX_DEPTH get the complete-tree
+ * layout (core/model.h); every other model the node graph, trees laid out breadth-first. */
 int eb_ir_build(const eb_ir_t *ir, const eb_compile_opts_t *o, uint8_t **out, size_t *out_len, char *err,
                 size_t errcap);
+
+/* The complete layout's depth D for this model (2..EB_MODEL_MAX_DEPTH), or 0 when it needs the node
+ * graph. The trees must have been checked to be trees. */
+uint32_t eb_ir_complete_depth(const eb_ir_t *ir);
+/* Writes the tree table (8 bytes a tree) and the T tree images (eb_model_tree_bytes(depth) each). */
+void eb_ir_write_complete(const eb_ir_t *ir, uint32_t depth, uint8_t *trees, uint8_t *images);
 
 /* snprintf into err (if not NULL) and return -1: the compiler's one way to fail. */
 int eb_errf(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
