@@ -138,12 +138,14 @@ CT_INLINE size_t ct_step(size_t j, float x, const uint8_t *thr)
 CT_INLINE size_t ct_step(size_t j, float x, const uint8_t *thr) { return 2u * j + CT_C(x, ct_thr(thr)); }
 #endif
 
-/* Last two levels of a tree: node 0 of the block, then node 1 + c0, then leaf 2 c0 + c1. */
+/* Last two levels of a tree: node 0 of the block, then node 1 + c0, then leaf 2 c0 + c1 (two steps from
+ * j = 0 give 2 c0 + c1 directly). */
 CT_INLINE float ct_block(const eb_model_block_t *bk, const float *v)
 {
-    size_t c0 = CT_C(v[bk->feat[0]], bk->thr[0]);
-    size_t c1 = CT_C(v[bk->feat[1u + c0]], bk->thr[1u + c0]);
-    return bk->leaf[2u * c0 + c1];
+    const uint8_t *thr = (const uint8_t *)(const void *)bk->thr;
+    size_t c0 = ct_step(0, v[bk->feat[0]], thr);
+    size_t l = ct_step(c0, v[bk->feat[1u + c0]], thr + 4u + 4u * c0);
+    return bk->leaf[l];
 }
 
 /* Leaf of one tree image of depth d for the row v (model.h: v[f] = x, v[nf + f] = -x, float32). The top

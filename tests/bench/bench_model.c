@@ -4,7 +4,8 @@
  *   batch:      eb_model_predict over all rows  vs  XGBoosterPredictFromDense on all rows (nthread=1)
  * Then callgrind instruction counts per row for both (the bench re-runs itself under valgrind with
  * collection switched on only around the prediction loop). Goals (issue 4): >= 20x faster than the
- * single-row C API and <= 5 ns per tree per row. */
+ * single-row C API and <= 5 ns per tree per row. Wall times are the best of 5 runs, ours and XGBoost's
+ * interleaved, so a busy machine slows both alike; callgrind counts do not depend on the load. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -322,7 +323,8 @@ int main(int argc, char **argv)
     unlink(rpath);
     XGBoosterFree(b);
     free(blob), free(xf), free(xd);
-    int ok = best_xgb / best_ours >= 20 && best_ours / trees <= 5;
-    printf("goals      : %s (%g)\n", ok ? "met" : "NOT met", sink > 0 ? 1.0 : 0.0);
+    printf("goals      : >= 20x the single-row C API: %s (%.1fx); <= 5 ns per tree per row: %s (%.2f ns)%s\n",
+           best_xgb / best_ours >= 20 ? "met" : "NOT met", best_xgb / best_ours,
+           best_ours / trees <= 5 ? "met" : "NOT met", best_ours / trees, sink > 0 ? "" : " ");
     return 0;
 }
