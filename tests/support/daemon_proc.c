@@ -43,6 +43,10 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
 
 void dp_rmtree(const char *dir)
 {
+    if (getenv("EB_KEEP_TMP")) { /* debugging a failure: keep the cases, their logs and journals */
+        fprintf(stderr, "EB_KEEP_TMP: kept %s\n", dir);
+        return;
+    }
     if (dir && dir[0] && strncmp(dir, "/tmp/eb-", 8) == 0) /* never anything outside our own temp dirs */
         nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }

@@ -12,7 +12,8 @@
 /* "$EB_BUILD/bin/NAME" (EB_BUILD defaults to build/host), or NULL when it is not an executable. */
 const char *dp_bin(const char *name, char *buf, size_t cap);
 
-/* A fresh directory /tmp/eb-TAG-XXXXXX (0 or -1), and its removal with everything under it. */
+/* A fresh directory /tmp/eb-TAG-XXXXXX (0 or -1), and its removal with everything under it (kept when
+ * EB_KEEP_TMP is set, to look at a failure). */
 int dp_tmpdir(const char *tag, char *out, size_t cap);
 void dp_rmtree(const char *dir);
 
