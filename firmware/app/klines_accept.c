@@ -91,6 +91,10 @@ int eb_klines_accept_body(eb_klines_t *k, int64_t now)
         return added;
     }
     k->caught_up = 1;
+    if (k->cfg.end_ms > 0 && k->next_open >= k->cfg.end_ms) {
+        k->next_at = INT64_MAX; /* everything before the end is in */
+        return added;
+    }
     int64_t close_next = k->next_open + k->interval_ms; /* when the next bar wanted closes */
     k->next_at = close_next + k->cfg.settle_ms > now ? close_next + k->cfg.settle_ms : now + k->cfg.repoll_ms;
     return added;

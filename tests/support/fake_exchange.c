@@ -419,3 +419,12 @@ int eb_fx_request(eb_fx_t *fx, size_t i, eb_fx_request_t *out)
     pthread_mutex_unlock(&fx->mu);
     return ok ? 0 : -1;
 }
+
+void eb_fx_make_series(eb_bar_t *out, size_t n, int64_t t0_ms, int64_t interval_ms)
+{
+    for (size_t i = 0; i < n; i++) {
+        double o = 30000 + 10.0 * (double)i + (double)(i % 17);
+        out[i] = (eb_bar_t){t0_ms + (int64_t)i * interval_ms, o, o + 50 + (double)(i % 7), o - 40 - (double)(i % 5),
+                            o + (double)(i % 11) - 5, 10 + (double)(i % 13) + 0.125};
+    }
+}

@@ -66,6 +66,9 @@ void eb_fx_push_fault(eb_fx_t *fx, eb_fx_fault_t f, int arg);
  * them (times < 0: always). Up to 8 holes. */
 void eb_fx_hole(eb_fx_t *fx, int64_t from_ms, int64_t to_ms, int times);
 
+/* A deterministic test series on the interval grid from t0_ms: valid bars, every one different. */
+void eb_fx_make_series(eb_bar_t *out, size_t n, int64_t t0_ms, int64_t interval_ms);
+
 size_t eb_fx_request_count(eb_fx_t *fx);
 /* The i-th request (0-based) into *out; -1 when there is none. */
 int eb_fx_request(eb_fx_t *fx, size_t i, eb_fx_request_t *out);

@@ -27,14 +27,6 @@ static int64_t mono_ms(void)
 static int64_t vnow(void) { return g_base + (mono_ms() - g_mono0); }
 static void set_clock(int64_t wall) { g_base = wall, g_mono0 = mono_ms(); }
 
-static void make_series(void)
-{
-    for (int i = 0; i < NBARS; i++) {
-        double o = 30000 + 10 * i + (i % 17);
-        series[i] = (eb_bar_t){T0 + i * IV, o, o + 50 + i % 7, o - 40 - i % 5, o + i % 11 - 5, 10 + i % 13 + 0.125};
-    }
-}
-
 static int64_t open_of(int i) { return T0 + i * IV; }
 /* Inside bar i: bar i is still open, bars 0..i-1 are closed. */
 static int64_t during(int i) { return open_of(i) + IV / 2; }
@@ -535,7 +527,7 @@ TEST(body_over_cap_refused)
 
 int main(void)
 {
-    make_series();
+    eb_fx_make_series(series, NBARS, T0, IV);
     RUN(parse_binance_doc_example);
     RUN(parse_refusals);
     RUN(config_refusals);
