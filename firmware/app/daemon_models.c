@@ -71,7 +71,16 @@ static void install(eb_daemon_t *d, const char *name)
 {
     char path[EB_PATH_MAX + 64], err[512], detail[700];
     snprintf(path, sizeof path, "%s/%s", d->drop_dir, name);
+    /* Mark the install before the store switches slots: a daemon that dies between that switch and the
+     * trial record below finds, at start-up, an active release above this mark and falls back. */
+    char mark[32];
+    snprintf(mark, sizeof mark, "%llu", (unsigned long long)d->store.highest_release);
+    eb_daemon_journal_begin(d);
+    eb_journal_state_set(d->journal, "model.installing", mark, eb_clock_realtime_ms());
+    eb_daemon_commit(d, 1);
     eb_verify_status_t st = eb_model_store_install(&d->store, path, eb_clock_realtime_ms() / 1000, err, sizeof err);
+    eb_daemon_journal_begin(d);
+    eb_journal_state_set(d->journal, "model.installing", "none", eb_clock_realtime_ms()); /* committed below */
     if (st != EB_VERIFY_OK) {
         d->stats.model_refusals++;
         snprintf(detail, sizeof detail, "refused %s: %s (the running model is unchanged)", name, err);
@@ -151,9 +160,14 @@ int eb_daemon_models_open(eb_daemon_t *d, char *err, size_t cap)
     d->pipe = p;
     eb_paper_init(&d->broker, d->slippage_bps, d->fee_bps);
     use_active(d);
-    char trial[8] = "0";
+    char trial[8] = "0", mark[32] = "none";
+    eb_journal_state_get(d->journal, "model.installing", mark, sizeof mark);
     if (eb_journal_state_get(d->journal, "model.trial", trial, sizeof trial) == 0 && strcmp(trial, "1") == 0)
         fall_back(d, "the daemon stopped while the newest model was on trial");
+    else if (strcmp(mark, "none") != 0 && d->store.active >= 0 && d->store.manifest.release > strtoull(mark, NULL, 10))
+        fall_back(d, "the daemon stopped while installing the newest model, before its trial began");
+    if (strcmp(mark, "none") != 0)
+        eb_journal_state_set(d->journal, "model.installing", "none", eb_clock_realtime_ms());
     d->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (d->inotify_fd < 0 || inotify_add_watch(d->inotify_fd, d->drop_dir, IN_CLOSE_WRITE | IN_MOVED_TO) < 0 ||
         eb_loop_add_fd(&d->loop, d->inotify_fd, POLLIN, EB_LOOP_PRIO_CONTROL, eb_daemon_on_drop, d) != 0) {
