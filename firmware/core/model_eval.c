@@ -176,22 +176,24 @@ CT_INLINE void ct_walk_lanes(const uint8_t *img, const float *v, float leaf[CT_L
             j[k] = ct_step(j[k], v[p[4u * ntop - 1u + j[k]]], p + 4u * j[k] - 4u);
         }
     }
-    /* The last two levels: block j - 2^(d-2) of each image (c0, then 2 c0 + c1 by two more steps). */
+    /* The last two levels: block j - 2^(d-2) of each image; j becomes the block's address, then a step
+     * from 0 gives c0 and a step from c0 gives the leaf index 2 c0 + c1. */
     const uint8_t *blocks = img + eb_model_top_bytes(d) - (ntop + 1u) * sizeof(eb_model_block_t);
     size_t c[CT_LANES];
     CT_UNROLL
     for (size_t k = 0; k < n; k++) {
-        const uint8_t *bk = blocks + k * stride + j[k] * sizeof(eb_model_block_t);
+        j[k] = (size_t)(uintptr_t)(blocks + k * stride) + j[k] * sizeof(eb_model_block_t);
+        const uint8_t *bk = (const uint8_t *)(uintptr_t)j[k];
         c[k] = ct_step(0, v[bk[12]], bk);
     }
     CT_UNROLL
     for (size_t k = 0; k < n; k++) {
-        const uint8_t *bk = blocks + k * stride + j[k] * sizeof(eb_model_block_t);
+        const uint8_t *bk = (const uint8_t *)(uintptr_t)j[k];
         c[k] = ct_step(c[k], v[bk[13u + c[k]]], bk + 4u + 4u * c[k]);
     }
     CT_UNROLL
     for (size_t k = 0; k < n; k++)
-        leaf[k] = ct_thr(blocks + k * stride + j[k] * sizeof(eb_model_block_t) + 16u + 4u * c[k]);
+        leaf[k] = ct_thr((const uint8_t *)(uintptr_t)j[k] + 16u + 4u * c[k]);
 }
 
 /* Adds n leaves of trees t.. in tree order: in a register when they share a group (the compiler sorts

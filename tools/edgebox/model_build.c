@@ -1,6 +1,7 @@
 /* From the importers' common form to the flat blob (layout: docs/model-format.md). */
 #include "tools/edgebox/model_ir.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -75,11 +76,16 @@ long eb_ir_add_cats(eb_ir_t *ir, uint32_t n)
  * and the float before it; m itself rounds to whichever of the two is even. m is exact in double. */
 double eb_ir_xgb_threshold(float t)
 {
-    if (isinf(t))
-        return (double)t; /* -inf: nothing is below; +inf: everything that does not round to inf */
+    /* big = FLT_MAX + half its ulp: the tie rounds to the even neighbour, +inf, so exactly the doubles
+     * below big round to a finite float (and those at or below -big to -inf). */
+    const double big = (double)FLT_MAX + ldexp(1.0, 103);
+    if (t == -INFINITY)
+        return -INFINITY; /* nothing is below -inf */
+    if (t == INFINITY)
+        return big; /* below +inf: everything that rounds to a finite float */
     float p = nextafterf(t, -INFINITY);
     if (isinf(p))
-        return -INFINITY; /* t = -FLT_MAX: only values rounding to -inf are below */
+        return nextafter(-big, INFINITY); /* t = -FLT_MAX: only values rounding to -inf are below */
     double m = ((double)p + (double)t) / 2.0;
     uint32_t pbits;
     memcpy(&pbits, &p, sizeof pbits);
