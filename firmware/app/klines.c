@@ -369,6 +369,14 @@ int eb_klines_take(eb_klines_t *k, eb_bar_t *bar, int64_t *gap_bars)
     return 1;
 }
 
+int eb_klines_peek(const eb_klines_t *k, eb_bar_t *bar)
+{
+    if (!k->qlen)
+        return 0;
+    *bar = k->q[k->qhead].bar;
+    return 1;
+}
+
 size_t eb_klines_queued(const eb_klines_t *k) { return k->qlen; }
 int64_t eb_klines_newest_open_ms(const eb_klines_t *k) { return k->newest_open; }
 int64_t eb_klines_interval(const eb_klines_t *k) { return k->interval_ms; }

@@ -89,6 +89,8 @@ void eb_klines_request_now(eb_klines_t *k);
 int eb_klines_poll(eb_klines_t *k, int64_t now_ms);
 /* 1 and the oldest queued bar (gap_bars: intervals missing before it, 0 normally), or 0 when none. */
 int eb_klines_take(eb_klines_t *k, eb_bar_t *bar, int64_t *gap_bars);
+/* The oldest queued bar without taking it: 1, or 0 when none. */
+int eb_klines_peek(const eb_klines_t *k, eb_bar_t *bar);
 size_t eb_klines_queued(const eb_klines_t *k);
 
 /* Start-up helper (before READY the daemon may block; the host tool uses it too): polls until every bar
