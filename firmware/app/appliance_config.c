@@ -1,4 +1,5 @@
 #include "app/appliance_config.h"
+#include "app/klines.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +16,8 @@ void eb_appliance_config_default(eb_appliance_config_t *c)
     c->flatten_on_kill = 1;
     c->source = EB_SOURCE_REPLAY;
     c->replay_speed = 0;
+    snprintf(c->exchange_url, sizeof c->exchange_url, "https://api.binance.com");
+    snprintf(c->interval, sizeof c->interval, "5m");
     snprintf(c->symbol, sizeof c->symbol, "BTCUSDT");
     c->trial_bars = 12;
     c->max_model_kib = 4096;
@@ -141,6 +144,17 @@ static int parse_key(const cJSON *v, eb_appliance_config_t *c, char *err, size_t
         return get_string(v, k, c->state_dir, sizeof c->state_dir, err, cap);
     if (strcmp(k, "replay_file") == 0)
         return get_string(v, k, c->replay_file, sizeof c->replay_file, err, cap);
+    if (strcmp(k, "exchange_url") == 0) {
+        if (!cJSON_IsString(v) || (strncmp(v->valuestring, "http://", 7) && strncmp(v->valuestring, "https://", 8)) ||
+            strlen(v->valuestring) > 200)
+            return fail(err, cap, k, v, "an http:// or https:// URL of at most 200 characters");
+        return get_string(v, k, c->exchange_url, sizeof c->exchange_url, err, cap);
+    }
+    if (strcmp(k, "interval") == 0) {
+        if (!cJSON_IsString(v) || eb_klines_interval_ms(v->valuestring) == 0)
+            return fail(err, cap, k, v, "1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d");
+        return get_string(v, k, c->interval, sizeof c->interval, err, cap);
+    }
     if (strcmp(k, "public_key") == 0)
         return get_string(v, k, c->public_key, sizeof c->public_key, err, cap);
     if (strcmp(k, "replay_speed") == 0)
@@ -163,7 +177,7 @@ static int parse_key(const cJSON *v, eb_appliance_config_t *c, char *err, size_t
     }
     return fail(err, cap, k, v,
                 "unknown key; allowed: mode, board, board_dir, state_dir, arena_mib, killswitch, source, replay_file, "
-                "replay_speed, public_key, trial_bars, max_model_kib, stale_grace_ms");
+                "replay_speed, exchange_url, interval, public_key, trial_bars, max_model_kib, stale_grace_ms");
 }
 
 int eb_appliance_config_parse(const cJSON *section, eb_appliance_config_t *c, char *err, size_t errcap)
@@ -188,11 +202,6 @@ int eb_appliance_config_parse(const cJSON *section, eb_appliance_config_t *c, ch
     }
     if (c->source == EB_SOURCE_REPLAY && !c->replay_file[0]) {
         snprintf(err, errcap, "appliance.replay_file: missing (required when source is \"replay\")");
-        return -1;
-    }
-    if (c->source == EB_SOURCE_EXCHANGE) {
-        snprintf(err, errcap, "appliance.source: \"exchange\" is not allowed (this build replays bars only; "
-                              "use \"replay\")");
         return -1;
     }
     return 0;

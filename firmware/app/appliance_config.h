@@ -27,6 +27,8 @@ typedef struct {
     eb_source_t source;
     char replay_file[EB_PATH_MAX];
     double replay_speed;         /* bars' clock multiplier; 0 = as fast as the loop runs ("max") */
+    char exchange_url[EB_PATH_MAX]; /* source "exchange": the klines REST base (app/klines.h) */
+    char interval[8];            /* source "exchange": the bar interval (Binance name, "5m") */
     char symbol[24];             /* from the strategy's venue section */
     char public_key[EB_PATH_MAX]; /* PEM; "" = no model can be accepted */
     int trial_bars;               /* bars a new model runs on trial before the old slot is released */

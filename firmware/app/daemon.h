@@ -14,6 +14,7 @@
 #include "app/config.h"
 #include "app/heap.h"
 #include "app/journal.h"
+#include "app/klines.h"
 #include "app/loop.h"
 #include "app/model_store.h"
 #include "app/paper_broker.h"
@@ -75,6 +76,8 @@ typedef struct {
     void *pipe_mem;
     eb_replay_t replay;
     int replay_open, replay_done;
+    eb_klines_t *klines;      /* source "exchange": closed bars from the exchange (daemon_exchange.c) */
+    int stale;                /* the stale-data rule holds (EB_DISARM_STALE_DATA is set) */
     char *snap_hex;           /* the engine snapshot, hex, written with every commit */
     size_t snap_hex_cap;
     eb_paper_broker_t broker;
@@ -110,6 +113,11 @@ int eb_daemon_models_open(eb_daemon_t *d, char *err, size_t cap);
 void eb_daemon_on_drop(void *ctx, int fd, short revents);
 void eb_daemon_models_bar(eb_daemon_t *d, const double *probs);
 int eb_daemon_resume(eb_daemon_t *d, char *err, size_t cap);
+/* Source "exchange": backfill before READY (warm-up bars fed to the pipeline without trading, up to
+ * warm_until_ms, INT64_MIN: all; later bars stay queued for the loop), then a timer polls. */
+int eb_daemon_exchange_open(eb_daemon_t *d, int64_t warm_until_ms, char *err, size_t cap);
+void eb_daemon_exchange_timer(void *ctx, int64_t now_ms);
+void eb_daemon_exchange_close(eb_daemon_t *d);
 int eb_daemon_snapshot_write(eb_daemon_t *d);
 void eb_daemon_commit(eb_daemon_t *d, int force);
 void eb_daemon_journal_begin(eb_daemon_t *d);

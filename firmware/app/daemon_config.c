@@ -34,7 +34,7 @@ static char *read_file(const char *path, char *err, size_t cap)
  * before the state directory, the journal or the GPIO lines are touched. */
 static int check_files(eb_daemon_t *d, char *err, size_t cap)
 {
-    if (access(d->app.replay_file, R_OK) != 0) {
+    if (d->app.source == EB_SOURCE_REPLAY && access(d->app.replay_file, R_OK) != 0) {
         snprintf(err, cap, "appliance.replay_file: \"%s\" is not allowed (%s; allowed: a readable bar CSV)",
                  d->app.replay_file, strerror(errno));
         return -1;
@@ -54,12 +54,14 @@ static int check_files(eb_daemon_t *d, char *err, size_t cap)
 
 static int apply_options(eb_daemon_t *d, char *err, size_t cap)
 {
-    if (d->opt.replay_path)
+    if (d->opt.replay_path) { /* --replay: bars from that file whatever the config's source */
         snprintf(d->app.replay_file, sizeof d->app.replay_file, "%s", d->opt.replay_path);
+        d->app.source = EB_SOURCE_REPLAY;
+    }
     if (d->opt.replay_speed >= 0)
         d->app.replay_speed = d->opt.replay_speed;
     snprintf(d->board, sizeof d->board, "%s", d->opt.board ? d->opt.board : d->app.board[0] ? d->app.board : EB_BOARD);
-    if (!d->app.replay_file[0]) {
+    if (d->app.source == EB_SOURCE_REPLAY && !d->app.replay_file[0]) {
         snprintf(err, cap, "appliance.replay_file: missing (or give --replay BARS.csv)");
         return -1;
     }

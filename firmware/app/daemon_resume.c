@@ -74,14 +74,15 @@ int eb_daemon_resume(eb_daemon_t *d, char *err, size_t cap)
         snprintf(err, cap, "no memory for the engine snapshot (appliance.arena_mib too small)");
         return -1;
     }
-    if (eb_replay_open(&d->replay, d->app.replay_file, d->app.replay_speed) != 0) {
+    int exchange = d->app.source == EB_SOURCE_EXCHANGE;
+    if (!exchange && eb_replay_open(&d->replay, d->app.replay_file, d->app.replay_speed) != 0) {
         snprintf(err, cap, "appliance.replay_file: %s", d->replay.csv.err);
         return -1;
     }
-    d->replay_open = 1;
+    d->replay_open = !exchange;
     int rc = eb_journal_state_get(d->journal, SNAP_KEY, d->snap_hex, d->snap_hex_cap);
-    if (rc == 1)
-        return 0; /* a fresh journal: nothing to resume */
+    if (rc == 1) /* a fresh journal: nothing to resume; the exchange source still warms up */
+        return exchange ? eb_daemon_exchange_open(d, INT64_MIN, err, cap) : 0;
     static snapshot_t snap;
     if (rc != 0 || hex_decode(d->snap_hex, &snap, sizeof snap) != 0 || snap.magic != SNAP_MAGIC ||
         snap.engine_size != sizeof snap.engine || snap.broker_size != sizeof snap.broker) {
@@ -91,7 +92,9 @@ int eb_daemon_resume(eb_daemon_t *d, char *err, size_t cap)
     }
     eb_intent_t scratch[EB_ENGINE_MAX_INTENTS];
     eb_bar_t bar;
-    for (;;) {
+    if (exchange && eb_daemon_exchange_open(d, snap.last_bar_ms, err, cap) != 0)
+        return -1;
+    while (!exchange) {
         rc = eb_replay_take(&d->replay, 0, &bar);
         if (rc != 1 || bar.open_time_ms > snap.last_bar_ms) {
             snprintf(err, cap, "the bar source %s does not contain the journal's last bar (%lld)%s%s",

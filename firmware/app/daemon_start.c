@@ -213,6 +213,8 @@ int eb_daemon_start(eb_daemon_t *d, const eb_daemon_options_t *opt)
     eb_loop_add_timer(&d->loop, 0, 1000, on_status, d);
     if (d->watchdog_us > 0)
         eb_loop_add_timer(&d->loop, 0, d->watchdog_us / 1000 > 0 ? d->watchdog_us / 1000 : 1, on_watchdog, d);
+    if (d->klines)
+        eb_loop_add_timer(&d->loop, 0, 50, eb_daemon_exchange_timer, d);
     d->external = eb_arming_clear(d->external, EB_DISARM_STARTING);
     eb_daemon_arming_update(d, 0);
     eb_journal_event_add(d->journal, eb_clock_realtime_ms(), "start", EB_VERSION);
@@ -314,6 +316,7 @@ void eb_daemon_stop(eb_daemon_t *d)
         eb_gpio_close(&d->gpio);
         d->gpio_open = 0;
     }
+    eb_daemon_exchange_close(d);
     if (d->replay_open)
         eb_replay_close(&d->replay);
     d->replay_open = 0;
