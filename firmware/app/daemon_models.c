@@ -148,8 +148,16 @@ int eb_daemon_models_open(eb_daemon_t *d, char *err, size_t cap)
     char serr[512];
     if (eb_model_store_open(&d->store, dir, &pol, d->store_mem, eb_model_store_mem_size(pol.max_len), serr,
                             sizeof serr) != 0) {
-        snprintf(err, cap, "model store %s: %s", dir, serr);
-        return -1;
+        if (!d->store.buf[0]) { /* the store itself is unusable (directory, counter) */
+            snprintf(err, cap, "model store %s: %s", dir, serr);
+            return -1;
+        }
+        /* Neither slot loads (e.g. a blob format older than this build): start disarmed with no model, so
+         * the operator can push a new one; the slots and the counter stay as they are. */
+        char detail[700];
+        snprintf(detail, sizeof detail, "stored models refused at start-up, running without a model: %s", serr);
+        eb_daemon_log(d, 3, "model: %s", detail);
+        eb_journal_event_add(d->journal, eb_clock_realtime_ms(), "model", detail);
     }
     eb_pipeline_t *p = NULL;
     eb_pipeline_status_t ps = eb_pipeline_init(d->pipe_mem, eb_pipeline_size(&d->pcfg), &d->pcfg, &p);

@@ -152,7 +152,9 @@ int eb_model_store_open(eb_model_store_t *s, const char *dir, const eb_verify_po
     if (read_small(s, "active", txt, sizeof txt) != 0)
         return 0; /* no model installed yet */
     int k = txt[0] == 'b' ? 1 : 0;
-    if (load_slot(s, k, err, cap) != EB_VERIFY_OK && load_slot(s, 1 - k, err, cap) != EB_VERIFY_OK) {
+    char other[256];
+    /* The active slot's reason is the one to report when the previous slot cannot stand in either. */
+    if (load_slot(s, k, err, cap) != EB_VERIFY_OK && load_slot(s, 1 - k, other, sizeof other) != EB_VERIFY_OK) {
         s->active = -1;
         return -1;
     }
