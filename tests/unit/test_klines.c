@@ -415,7 +415,7 @@ static void retry_after_case(eb_fx_fault_t f, long want_code)
     int64_t last = INT64_MIN;
     CHECK_EQ_INT(backfill_all(k, &last, NULL), 20);
     int64_t waited = request_gap_ms(fx, 1);
-    CHECK_MSG(waited >= 1000 && waited < 1600, "waited %lld ms for Retry-After: 1", (long long)waited);
+    CHECK_MSG(waited >= 995 && waited < 1600, "waited %lld ms for Retry-After: 1", (long long)waited);
     CHECK_EQ_INT(eb_klines_stats(k)->rate_limited + eb_klines_stats(k)->banned, 1);
     eb_klines_free(k);
     eb_fx_stop(fx);
@@ -439,7 +439,9 @@ TEST(backoff_measured_and_capped)
     CHECK_EQ_INT(eb_fx_request_count(fx), 7);
     for (size_t i = 1; i <= 6; i++) {
         int64_t w = request_gap_ms(fx, i);
-        CHECK_MSG(w >= want[i - 1] && w < want[i - 1] + 60, "wait %zu: %lld ms, want %lld", i, (long long)w,
+        /* arrivals are stamped by the server after it has read each request, so a slow read of the earlier
+         * one (qemu) shortens the measured gap by a few ms: 5 ms of slack below */
+        CHECK_MSG(w >= want[i - 1] - 5 && w < want[i - 1] + 60, "wait %zu: %lld ms, want %lld", i, (long long)w,
                   (long long)want[i - 1]);
     }
     CHECK_EQ_INT(eb_klines_stats(k)->http_errors, 5);
