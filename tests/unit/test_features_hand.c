@@ -43,7 +43,9 @@ TEST(cloud_after_a_step_up)
     HAND_IS(&e, KUMO_SUPPORT_RSI, 0);   /* above but RSI 100 */
     HAND_IS(&e, KUMO_THICKNESS_ATR, 0); /* thickness 0 / atr_pct */
     CHECK(eb_features_atr(e.f) == atr1 && eb_features_rsi(e.f) == 100);
-    eb_hand_repeat(&e, 7, 120, 120, 120, 120, 100); /* j = 2..8 */
+    eb_hand_level(&e, 120, 100);     /* j=2 */
+    HAND_IS(&e, CHIKOU_POSITION, 1); /* against bar j-2 = 0 (H 100), not j=1 (H 120) */
+    eb_hand_repeat(&e, 6, 120, 120, 120, 120, 100); /* j = 3..8 */
     HAND_IS(&e, TENKAN_KIJUN_CROSS, 0);             /* j=8: tenkan still 110 */
     eb_hand_level(&e, 120, 100);                    /* j=9: tenkan[8] 110 <= kijun[8] 110, tenkan[9] 120 > 110 */
     HAND_IS(&e, TENKAN_KIJUN_CROSS, 1);
@@ -100,7 +102,9 @@ TEST(cloud_after_a_step_down)
     HAND_IS(&e, TREND_CONFIRMATION, -1); /* below, A == B is "not green", RSI 0 < 50 */
     HAND_IS(&e, KUMO_RESISTANCE_RSI, 0); /* below but RSI 0 */
     CHECK(eb_features_rsi(e.f) == 0);
-    eb_hand_repeat(&e, 8, 80, 80, 80, 80, 100); /* j = 2..9 */
+    eb_hand_level(&e, 80, 100);       /* j=2 */
+    HAND_IS(&e, CHIKOU_POSITION, -1); /* against bar 0 (L 100), not j=1 (L 80) */
+    eb_hand_repeat(&e, 7, 80, 80, 80, 80, 100); /* j = 3..9 */
     HAND_IS(&e, TENKAN_KIJUN_CROSS, -1);        /* tenkan[8] 90 >= kijun 90, tenkan[9] 80 < 90 */
     eb_hand_repeat(&e, 2, 80, 80, 80, 80, 100); /* j = 10, 11 */
     double atr11 = atr1 * pow(6.0 / 7, 10);

@@ -65,6 +65,24 @@ TEST(atr_spike_by_hand)
     eb_hand_end(&e);
 }
 
+/* atr_high_rsi_extreme needs both: j=1 O 100 H 105 L 96 C 96: TR 9, ATR 3 > mean 2.05, and a loss of 4
+ * from RSI averages 0: RSI 0 < 30. j=2 O 96 H 101 L 96 C 100: TR 5, ATR (3*6 + 5)/7 = 23/7 > mean
+ * (18*2 + 3 + 23/7)/20 = 2.11, but g = 4/7, l = 24/49: RSI 700/13 = 53.8, not extreme. */
+TEST(atr_high_rsi_extreme_by_hand)
+{
+    eb_hand_t e;
+    atr2(&e);
+    eb_hand_bar(&e, 100, 105, 96, 96, 100);
+    CHECK(eb_features_atr(e.f) == 3 && eb_features_rsi(e.f) == 0);
+    HAND_IS(&e, ATR_HIGH_RSI_EXTREME, 1);
+    HAND_NEAR(&e, ATR_BODY_RATIO, 4.0 / 3);
+    eb_hand_bar(&e, 96, 101, 96, 100, 100);
+    CHECK_NEAR(eb_features_atr(e.f), 23.0 / 7, 1e-12);
+    CHECK_NEAR(eb_features_rsi(e.f), 700.0 / 13, 1e-9);
+    HAND_IS(&e, ATR_HIGH_RSI_EXTREME, 0);
+    eb_hand_end(&e);
+}
+
 /* Pearson of (ATR, V) over 10 bars. The spike bar's ATR 3 against nine 2s, with its volume 400 (or 0)
  * against nine 100s: one direction, correlation +1 (or -1, zero volume). A volume spike while ATR stays 2:
  * the ATR window has no spread, 0. */
@@ -244,6 +262,7 @@ TEST(gap_in_bar_times)
 int main(void)
 {
     RUN(atr_spike_by_hand);
+    RUN(atr_high_rsi_extreme_by_hand);
     RUN(atr_volume_by_hand);
     RUN(atr_regime_at_one_and_two_thirds);
     RUN(is_low_volatility_plateau_edge);

@@ -191,6 +191,35 @@ TEST(rsi_bullish_divergence_window_edges)
     eb_hand_end(&e);
 }
 
+/* Equal lows in the newer window: the earliest holds the extreme (docs/features.md). j=1 at 99, j=2 O 99 H 100
+ * L 90 C 100 (the older low, RSI 700/13 = 53.8), flat to j=9, j=10 at 99 (a loss: RSI about 18.9), j=11 a
+ * wick to 89 closing at 99 (RSI still 18.9), j=12 at 101 (RSI about 67.7), j=15 a wick to 89 closing at 101
+ * (RSI 67.7), flat to j=20. The low 89 first comes with RSI 18.9 < 53.8: no divergence; without the wick at
+ * j=11 the only 89 is j=15's, with RSI 67.7 > 53.8: divergence. */
+static double equal_lows(int wick_at_11)
+{
+    eb_hand_t e;
+    flat100(&e, 26);
+    eb_hand_level(&e, 99, 100);
+    eb_hand_bar(&e, 99, 100, 90, 100, 100);
+    eb_hand_repeat(&e, 7, 100, 100, 100, 100, 100);
+    eb_hand_level(&e, 99, 100);
+    eb_hand_bar(&e, 99, 99, wick_at_11 ? 89 : 99, 99, 100);
+    eb_hand_level(&e, 101, 100);
+    eb_hand_repeat(&e, 2, 101, 101, 101, 101, 100);
+    eb_hand_bar(&e, 101, 101, 89, 101, 100);
+    eb_hand_repeat(&e, 5, 101, 101, 101, 101, 100);
+    double r = e.ready == 1 && eb_features_bars(e.f) == EB_HAND_PREFIX + 20 ? e.out[EB_F_RSI_BULLISH_DIV] : NAN;
+    eb_hand_end(&e);
+    return r;
+}
+
+TEST(rsi_divergence_equal_lows_earliest_holds)
+{
+    CHECK(equal_lows(1) == 0);
+    CHECK(equal_lows(0) == 1);
+}
+
 /* Bearish mirror: j=1 O 100 H 110 L 100 C 110 (gain: RSI 100); j=2 back to 100 (g = 60/49, l = 10/7,
  * RSI 600/13); j=11 O 100 H 111 L 100 C 100 (RSI 600/13). Higher high 111 > 110 with RSI 46.2 < 100. */
 TEST(rsi_bearish_divergence)
@@ -238,6 +267,7 @@ int main(void)
     RUN(rsi_std_and_slope);
     RUN(rsi_midline_rejection_edges);
     RUN(rsi_bullish_divergence_window_edges);
+    RUN(rsi_divergence_equal_lows_earliest_holds);
     RUN(rsi_bearish_divergence);
     RUN(rsi_price_divergence_by_hand);
     return eb_check_report();
