@@ -101,6 +101,10 @@ void eb_daemon_stop(eb_daemon_t *d);
 /* Pieces shared by the daemon's files (daemon_*.c). */
 int eb_daemon_load_config(eb_daemon_t *d, char *err, size_t cap);
 void eb_daemon_on_bar(eb_daemon_t *d, const eb_bar_t *bar);
+/* Journals an order intent for `it` (reason NULL: the intent's own) and, for a paper fill at reference
+ * price px, the order's states, the fill, the position and a closed trade. */
+void eb_daemon_order_intent(eb_daemon_t *d, const eb_intent_t *it, const char *type, const char *reason, int64_t t);
+void eb_daemon_fill(eb_daemon_t *d, const eb_intent_t *it, double px, int64_t t);
 void eb_daemon_kill_init(eb_daemon_t *d, int latched, int level);
 /* After the backfill: a button found held at start-up cancels and flattens what the journal resumed. */
 void eb_daemon_kill_resumed(eb_daemon_t *d);

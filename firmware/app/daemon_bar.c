@@ -64,7 +64,7 @@ static void journal_position(eb_daemon_t *d, uint32_t id, int64_t t)
     journal_check(d, eb_journal_position_delete(d->journal, key), "position");
 }
 
-static void journal_order(eb_daemon_t *d, const eb_intent_t *it, const char *type, int64_t t)
+void eb_daemon_order_intent(eb_daemon_t *d, const eb_intent_t *it, const char *type, const char *reason, int64_t t)
 {
     eb_journal_order_t o;
     memset(&o, 0, sizeof o);
@@ -77,12 +77,13 @@ static void journal_order(eb_daemon_t *d, const eb_intent_t *it, const char *typ
     o.stop_price = it->kind == EB_INTENT_STOP_EXIT ? it->price : NAN;
     o.bar_ms = it->time_ms;
     snprintf(o.reason, sizeof o.reason, "%s",
-             it->kind == EB_INTENT_ENTER ? "entry" : eb_exit_reason_name((eb_exit_reason_t)it->reason));
+             reason ? reason
+                    : it->kind == EB_INTENT_ENTER ? "entry" : eb_exit_reason_name((eb_exit_reason_t)it->reason));
     journal_check(d, eb_journal_order_intent(d->journal, &o, t), "order intent");
 }
 
 /* Applies one paper fill and journals the order's new state, the fill and the position. */
-static void fill(eb_daemon_t *d, const eb_intent_t *it, double px, int64_t t)
+void eb_daemon_fill(eb_daemon_t *d, const eb_intent_t *it, double px, int64_t t)
 {
     eb_paper_fill_t f;
     if (eb_paper_fill_now(&d->broker, &d->pipe->engine, it, px, t, &f) != 0) {
@@ -114,22 +115,22 @@ static void fill_pending(eb_daemon_t *d, const eb_bar_t *bar)
     int n = d->broker.npending;
     d->broker.npending = 0;
     for (int i = 0; i < n; i++)
-        fill(d, &d->broker.pending[i], bar->open, bar->open_time_ms);
+        eb_daemon_fill(d, &d->broker.pending[i], bar->open, bar->open_time_ms);
 }
 
 static void act(eb_daemon_t *d, const eb_intent_t *it, int64_t t)
 {
     switch (it->kind) {
     case EB_INTENT_STOP_EXIT: /* the protective stop traded inside this bar */
-        journal_order(d, it, "stop_market", t);
-        fill(d, it, it->price, t);
+        eb_daemon_order_intent(d, it, "stop_market", NULL, t);
+        eb_daemon_fill(d, it, it->price, t);
         break;
     case EB_INTENT_MOVE_STOP:
         journal_position(d, it->position_id, t);
         break;
     case EB_INTENT_ENTER:
     case EB_INTENT_EXIT:
-        journal_order(d, it, "market", t);
+        eb_daemon_order_intent(d, it, "market", NULL, t);
         if (eb_paper_queue(&d->broker, it) != 0) {
             eb_engine_cancel(&d->pipe->engine, it);
             journal_check(d, eb_journal_order_update(d->journal, it->client_id, EB_ORDER_REJECTED, NULL, NAN, NAN,

@@ -39,31 +39,16 @@ static void halt_trading(eb_daemon_t *d)
     int nf = 0;
     if (d->app.flatten_on_kill && d->pipe->engine.has_bar) {
         /* exits already queued for the next open are superseded by the flatten */
-        for (int i = 0; i < d->broker.npending; i++)
+        for (int i = 0; i < d->broker.npending; i++) {
             eb_engine_cancel(&d->pipe->engine, &d->broker.pending[i]);
+            eb_journal_order_update(d->journal, d->broker.pending[i].client_id, EB_ORDER_CANCELLED, NULL, NAN, NAN,
+                                    "kill switch: superseded by the flatten", eb_clock_realtime_ms());
+        }
         d->broker.npending = 0;
         nf = eb_engine_flatten(&d->pipe->engine, EB_EXIT_FLATTEN, out, EB_ENGINE_MAX_INTENTS);
-        for (int i = 0; i < nf; i++) {
-            eb_journal_order_t o;
-            memset(&o, 0, sizeof o);
-            snprintf(o.client_id, sizeof o.client_id, "%s", out[i].client_id);
-            snprintf(o.symbol, sizeof o.symbol, "%s", d->app.symbol);
-            snprintf(o.type, sizeof o.type, "market");
-            snprintf(o.reason, sizeof o.reason, "kill_switch");
-            o.side = -out[i].side;
-            o.qty = out[i].qty;
-            o.price = o.stop_price = NAN;
-            o.bar_ms = t;
-            eb_journal_order_intent(d->journal, &o, eb_clock_realtime_ms());
-            eb_paper_fill_t f;
-            double px = d->pipe->engine.last_close;
-            if (eb_paper_fill_now(&d->broker, &d->pipe->engine, &out[i], px, t, &f) == 0) {
-                eb_journal_order_update(d->journal, o.client_id, EB_ORDER_SENT, NULL, NAN, NAN, NULL, t);
-                eb_journal_order_update(d->journal, o.client_id, EB_ORDER_FILLED, "paper", f.qty, f.price, NULL, t);
-                char key[EB_JOURNAL_SYMBOL_MAX];
-                snprintf(key, sizeof key, "%.15s#%u", d->app.symbol, out[i].position_id);
-                eb_journal_position_delete(d->journal, key);
-            }
+        for (int i = 0; i < nf; i++) { /* at the last price known: there is no next open to wait for */
+            eb_daemon_order_intent(d, &out[i], "market", "kill_switch", t);
+            eb_daemon_fill(d, &out[i], d->pipe->engine.last_close, t);
         }
     }
     char detail[128];
