@@ -1,6 +1,7 @@
 /* edgebox data synth: deterministic synthetic bars as CSV (SPEC section 2). */
 #include "core/synth.h"
 #include "tools/edgebox/commands.h"
+#include "tools/edgebox/data_fetch.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -8,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-EB_COMMAND(data, "market data: 'data synth' makes deterministic synthetic bars (CSV)")
+EB_COMMAND(data, "market data: 'data fetch' downloads Binance klines, 'data synth' makes synthetic bars")
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: edgebox data synth [--bars N] [--seed S] [--interval 5m|1h|...] [--start MS]\n"
+    fprintf(out, "usage: edgebox data fetch --out FILE [--from T] [--symbol S] [--interval 5m] [--base URL] ...\n"
+                 "         (incremental Binance klines download; edgebox data fetch --help)\n"
+                 "       edgebox data synth [--bars N] [--seed S] [--interval 5m|1h|...] [--start MS]\n"
                  "                          [--price P] [--vol SIGMA] [--gaps PROB] [--out FILE]\n"
                  "  writes open_time_ms,open,high,low,close,volume (defaults: 10000 bars, seed 1, 5m,\n"
                  "  start 2021-01-01T00:00Z, price 30000, vol 0.002 per bar, no gaps, stdout)\n");
@@ -127,6 +130,8 @@ int cmd_data(int argc, char **argv)
     }
     if (strcmp(argv[1], "synth") == 0)
         return synth(argc - 1, argv + 1);
-    fprintf(stderr, "edgebox data: unknown subcommand '%s' (synth)\n", argv[1]);
+    if (strcmp(argv[1], "fetch") == 0)
+        return eb_data_fetch_main(argc - 1, argv + 1);
+    fprintf(stderr, "edgebox data: unknown subcommand '%s' (fetch, synth)\n", argv[1]);
     return 2;
 }
