@@ -81,6 +81,14 @@ TEST(cloud_after_a_step_up)
     HAND_IS(&e, TENKAN_KIJUN_CROSS, 0);
     HAND_IS(&e, TREND_CONFIRMATION, 0); /* inside */
     HAND_IS(&e, KUMO_BREAKOUT_CANDLE, 0);
+    /* j=14 at 105: cloud = raw[12] = A 115, B 110 (tenkan[12] over j=5..12 is 120 again): below a green
+     * cloud after two losses (RSI about 20 < 50), yet trend_confirmation -1 needs a red cloud. */
+    eb_hand_level(&e, 105, 100);
+    HAND_IS(&e, PRICE_BELOW_CLOUD, 1);
+    HAND_IS(&e, CLOUD_GREEN, 1);
+    CHECK(eb_features_rsi(e.f) < 50);
+    HAND_IS(&e, TREND_CONFIRMATION, 0);
+    HAND_NEAR(&e, DIST_PRICE_TO_CLOUD, (105 - 110) / ((atr13 * 6 + 7) / 7));
     eb_hand_end(&e);
 }
 
@@ -246,6 +254,16 @@ TEST(kumo_breakout_candle_edges)
         CHECK_MSG(e.out[EB_F_KUMO_BREAKOUT_CANDLE] == k[i].want, "case %zu: %g", i, e.out[EB_F_KUMO_BREAKOUT_CANDLE]);
         eb_hand_end(&e);
     }
+    /* mean(V, 5) holds bars t-4..t: volumes 1000 (t-5), 50, 100, 100, 100 and the breakout's 100 give a
+     * mean of 90 < 100 (over 4 bars it would be 100, over 6 bars 241.7). The cloud is still 100. */
+    eb_hand_t e;
+    flat100(&e, 2);
+    eb_hand_level(&e, 100, 1000);
+    eb_hand_level(&e, 100, 50);
+    eb_hand_repeat(&e, 3, 100, 100, 100, 100, 100);
+    eb_hand_bar(&e, 100, 120, 100, 120, 100);
+    HAND_IS(&e, KUMO_BREAKOUT_CANDLE, 1);
+    eb_hand_end(&e);
 }
 
 int main(void)

@@ -159,9 +159,11 @@ TEST(is_low_volatility_plateau_edge)
 
 /* j=1 closes 100.5 (TR 2): the only value below v0, low-volatility. Then bars at 100 (not low: v0 is the
  * percentile). After `flat` of them a breakout bar to `c`; the last 20 closes are eighteen 100s, 100.5 and c.
- * Bollinger(20, 2): 110 > mean 100.525 + 2*2.176 = 104.88; 90 < 96.08. The low-volatility bar counts
- * while it is one of the last 5 (t-4 .. t): flat = 3 yes, flat = 4 no. */
-static double squeeze(int flat, double c)
+ * Bollinger(20, 2): 110 > mean 100.525 + 2*2.176 = 104.88; 90 < 96.08; 99.8 is below the mean 100.015 but
+ * above the lower band 100.015 - 2*0.1195 = 99.776. `side` is where c is by hand (+1 above the upper band,
+ * -1 below the lower one, 0 between), checked here with the formula. The low-volatility bar counts while it
+ * is one of the last 5 (t-4 .. t): flat = 3 yes, flat = 4 no. */
+static double squeeze(int flat, double c, int side)
 {
     eb_hand_t e;
     atr2(&e);
@@ -177,8 +179,8 @@ static double squeeze(int flat, double c)
         closes[i] = 100;
     closes[18] = 100.5, closes[19] = c;
     double m = (1800 + 100.5 + c) / 20, sd = eb_hand_pstd(closes, 20);
-    CHECK(low && not_low && (c > 100 ? c > m + 2 * sd : c < m - 2 * sd));
-    if (e.ready == 1 && !e.out[EB_F_IS_LOW_VOLATILITY])
+    CHECK(low && not_low && side == (c > m + 2 * sd ? 1 : c < m - 2 * sd ? -1 : 0));
+    if (e.ready == 1)
         r = e.out[EB_F_VOLATILITY_SQUEEZE_BREAKOUT];
     eb_hand_end(&e);
     return r;
@@ -186,10 +188,11 @@ static double squeeze(int flat, double c)
 
 TEST(volatility_squeeze_breakout_by_hand)
 {
-    CHECK(squeeze(3, 110) == 1);
-    CHECK(squeeze(3, 90) == -1);
-    CHECK(squeeze(4, 110) == 0); /* the low-volatility bar is t-5 */
-    CHECK(squeeze(4, 90) == 0);
+    CHECK(squeeze(3, 110, 1) == 1);
+    CHECK(squeeze(3, 90, -1) == -1);
+    CHECK(squeeze(3, 99.8, 0) == 0); /* below the mean, inside the band */
+    CHECK(squeeze(4, 110, 1) == 0);  /* the low-volatility bar is t-5 */
+    CHECK(squeeze(4, 90, -1) == 0);
 }
 
 /* O 100 H 105 L 99 C 104: TR = max(6, 5, 1) = 6, ATR = (12 + 6)/7 = 18/7; MA20 = (19*100 + 104)/20 = 100.2. */

@@ -163,13 +163,18 @@ TEST(rsi_midline_rejection_edges)
  * Bullish: j=1 O 100 H 100 L 90 C 90 (loss 10: g = 0, RSI 0); j=2..10 at 100 (j=2: +10, g = 10/7,
  * l = 60/49, RSI 700/13; flat bars scale both by 6/7, so RSI stays 700/13); j=11 O 100 H 100 L 89 C 100
  * (RSI 700/13); j=12..20 at 100. Newer low 89 < older low 90, RSI 53.8 > 0: divergence. */
+static void bullish(eb_hand_t *e, int displacement, double new_low)
+{
+    flat100(e, displacement);
+    eb_hand_bar(e, 100, 100, 90, 90, 100);
+    eb_hand_repeat(e, 9, 100, 100, 100, 100, 100);
+    eb_hand_bar(e, 100, 100, new_low, 100, 100);
+}
+
 TEST(rsi_bullish_divergence_window_edges)
 {
     eb_hand_t e;
-    flat100(&e, 26);
-    eb_hand_bar(&e, 100, 100, 90, 90, 100);
-    eb_hand_repeat(&e, 9, 100, 100, 100, 100, 100);
-    eb_hand_bar(&e, 100, 100, 89, 100, 100);
+    bullish(&e, 26, 89);
     CHECK_NEAR(eb_features_rsi(e.f), 700.0 / 13, 1e-9);
     eb_hand_repeat(&e, 9, 100, 100, 100, 100, 100); /* j = 20 */
     HAND_IS(&e, RSI_BULLISH_DIV, 1);
@@ -187,6 +192,19 @@ TEST(rsi_bullish_divergence_window_edges)
     eb_hand_bar(&e, 100, 100, 89, 100, 100);
     eb_hand_repeat(&e, 9, 100, 100, 100, 100, 100);
     HAND_IS(&e, RSI_BULLISH_DIV, 0);
+    HAND_IS(&e, DIVERGENCE_IN_CLOUD, 0);
+    eb_hand_end(&e);
+    /* The newer low equal to the older one (90): not below, none. */
+    bullish(&e, 26, 90);
+    eb_hand_repeat(&e, 9, 100, 100, 100, 100, 100);
+    HAND_IS(&e, RSI_BULLISH_DIV, 0);
+    eb_hand_end(&e);
+    /* D = 2: the cloud at j=20 is raw[18]: tenkan, kijun and span B all (100 + 89)/2 = 94.5 (the lows 89
+     * and 90 are in all three windows), so the close 100 is above it: a divergence, but not in the cloud. */
+    bullish(&e, 2, 89);
+    eb_hand_repeat(&e, 9, 100, 100, 100, 100, 100);
+    HAND_IS(&e, RSI_BULLISH_DIV, 1);
+    HAND_IS(&e, PRICE_ABOVE_CLOUD, 1);
     HAND_IS(&e, DIVERGENCE_IN_CLOUD, 0);
     eb_hand_end(&e);
 }
@@ -234,6 +252,17 @@ TEST(rsi_bearish_divergence)
     HAND_IS(&e, RSI_BEARISH_DIV, 1);
     HAND_IS(&e, RSI_BULLISH_DIV, 0);
     HAND_IS(&e, DIVERGENCE_IN_CLOUD, 1);
+    eb_hand_end(&e);
+    /* A higher high with a higher RSI is no divergence: j=1 at 99, j=2 O 99 H 110 L 99 C 100 (RSI 700/13),
+     * j=11 O 100 H 111 L 100 C 101 (a gain: RSI rises to about 67). */
+    flat100(&e, 26);
+    eb_hand_level(&e, 99, 100);
+    eb_hand_bar(&e, 99, 110, 99, 100, 100);
+    eb_hand_repeat(&e, 8, 100, 100, 100, 100, 100);
+    eb_hand_bar(&e, 100, 111, 100, 101, 100);
+    CHECK(eb_features_rsi(e.f) > 700.0 / 13);
+    eb_hand_repeat(&e, 9, 101, 101, 101, 101, 100);
+    HAND_IS(&e, RSI_BEARISH_DIV, 0);
     eb_hand_end(&e);
 }
 
