@@ -168,6 +168,53 @@ TEST(doji_and_wick_dominance)
     eb_hand_end(&e);
 }
 
+/* Marubozu at body_size_ratio exactly 0.95 (body 95 of a range 100: yes, both colours) and 0.94 (no);
+ * a zero-body bar of the same range is neither colour. */
+TEST(marubozu_at_exactly_095)
+{
+    static const struct {
+        double o, h, l, c, want;
+    } k[] = {
+        {100, 200, 100, 195, 1}, {200, 200, 100, 105, -1}, {100, 200, 100, 194, 0},
+        {200, 200, 100, 106, 0}, {150, 200, 100, 150, 0},
+    };
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+        eb_hand_t e;
+        one_bar(&e, k[i].o, k[i].h, k[i].l, k[i].c);
+        CHECK_MSG(e.out[EB_F_MARUBOZU] == k[i].want, "case %zu: %g", i, e.out[EB_F_MARUBOZU]);
+        eb_hand_end(&e);
+    }
+}
+
+/* Three bars after the prefix, each opening at the close before and closing `step` beyond it within a range
+ * of 10: body 5 of 10 is exactly 0.5 (not > 0.5: none), 6 of 10 is a pattern. The mirror for crows. An
+ * equal close (a body of 6 but the same close as the bar before) breaks the chain. */
+static double three(double dir, double body, double last_shift)
+{
+    eb_hand_t e;
+    flat100(&e);
+    double c = 100;
+    for (int j = 0; j < 3; j++) {
+        double o = j == 2 ? c - dir * last_shift : c, nc = o + dir * body, far = o + dir * 10;
+        eb_hand_bar(&e, o, dir > 0 ? far : o, dir > 0 ? o : far, nc, 70);
+        c = nc;
+    }
+    double r = e.out[dir > 0 ? EB_F_THREE_WHITE_SOLDIERS : EB_F_THREE_BLACK_CROWS];
+    CHECK(e.out[dir > 0 ? EB_F_THREE_BLACK_CROWS : EB_F_THREE_WHITE_SOLDIERS] == 0);
+    eb_hand_end(&e);
+    return r;
+}
+
+TEST(three_soldiers_and_crows_at_half_body)
+{
+    CHECK(three(+1, 6, 0) == 1);
+    CHECK(three(+1, 5, 0) == 0);
+    CHECK(three(-1, 6, 0) == 1);
+    CHECK(three(-1, 5, 0) == 0);
+    CHECK(three(+1, 6, 6) == 0); /* the third bar opens 6 lower and closes at the close before */
+    CHECK(three(-1, 6, 6) == 0);
+}
+
 int main(void)
 {
     RUN(hammer_and_oversold_hammer);
@@ -176,5 +223,7 @@ int main(void)
     RUN(high_volume_reversal_by_hand);
     RUN(up_trend_strength_and_body_growth);
     RUN(doji_and_wick_dominance);
+    RUN(marubozu_at_exactly_095);
+    RUN(three_soldiers_and_crows_at_half_body);
     return eb_check_report();
 }
