@@ -53,7 +53,7 @@ static int parse_num(const char *s, int i, const char **end, double *out, char *
 
 int eb_bars_csv_parse_line(const char *line, eb_bar_t *bar, char *err, size_t cap)
 {
-    eb_bar_t b;
+    eb_bar_t b = {0};
     double *vals[5] = {&b.open, &b.high, &b.low, &b.close, &b.volume};
     const char *s = line, *e = line;
     if (parse_time(s, &e, &b.open_time_ms, err, cap) != 0)

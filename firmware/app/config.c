@@ -110,6 +110,12 @@ static int name_ok(const char *s, size_t max, int upper_only)
     return n >= 1 && n <= max;
 }
 
+/* The field a key writes, at its offset in the config (cfg_key_t.off). */
+static void *field(eb_config_t *c, const cfg_key_t *k)
+{
+    return (char *)c + k->off;
+}
+
 static int set_number(const cfg_key_t *k, const cJSON *v, eb_config_t *c, const char *vt, char *err, size_t cap)
 {
     double x = v->valuedouble;
@@ -119,7 +125,7 @@ static int set_number(const cfg_key_t *k, const cJSON *v, eb_config_t *c, const 
             return -1;
         }
         if (k->kind == K_INTERVAL && x == 0) {
-            *(int64_t *)((char *)c + k->off) = 0;
+            *(int64_t *)field(c, k) = 0;
             return 0;
         }
     }
@@ -129,18 +135,18 @@ static int set_number(const cfg_key_t *k, const cJSON *v, eb_config_t *c, const 
         return -1;
     }
     if (k->kind == K_INT)
-        *(int *)((char *)c + k->off) = (int)x;
+        *(int *)field(c, k) = (int)x;
     else if (k->kind == K_INTERVAL)
-        *(int64_t *)((char *)c + k->off) = (int64_t)x;
+        *(int64_t *)field(c, k) = (int64_t)x;
     else
-        *(double *)((char *)c + k->off) = x;
+        *(double *)field(c, k) = x;
     return 0;
 }
 
 static int set_string(const cfg_key_t *k, const cJSON *v, eb_config_t *c, const char *vt, char *err, size_t cap)
 {
     const char *s = v->valuestring;
-    void *dst = (char *)c + k->off;
+    void *dst = field(c, k);
     if (k->kind == K_SIZING) {
         if (eb_sizing_method_from_name(s, (eb_sizing_method_t *)dst) == 0)
             return 0;
@@ -174,11 +180,11 @@ static int set_key(const cfg_key_t *k, const cJSON *v, eb_config_t *c, char *err
             snprintf(err, cap, "%s.%s: %s is not allowed (allowed: true or false)", k->section, k->key, vt);
             return -1;
         }
-        *(int *)((char *)c + k->off) = cJSON_IsTrue(v);
+        *(int *)field(c, k) = cJSON_IsTrue(v);
         return 0;
     }
     if (k->kind == K_NUM_OR_NULL && cJSON_IsNull(v)) {
-        *(double *)((char *)c + k->off) = NAN;
+        *(double *)field(c, k) = NAN;
         return 0;
     }
     if (is_str ? !cJSON_IsString(v) : !cJSON_IsNumber(v)) {

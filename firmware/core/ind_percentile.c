@@ -182,6 +182,10 @@ static void kth_pair(const eb_pctl_t *p, int k, double *a, double *b)
             t = p->node[t].right;
         }
     }
+    if (t < 0) { /* k outside 0..count-1: callers never ask, but a wrong k must not read node[-1] */
+        *a = *b = 0;
+        return;
+    }
     *a = p->node[t].key;
     int32_t r = p->node[t].right;
     if (r >= 0) {

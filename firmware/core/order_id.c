@@ -25,7 +25,7 @@ int eb_order_id_make(char *out, size_t cap, const char *strategy, int64_t bar_ms
     if (!out || cap < EB_ORDER_ID_MAX + 1 || !strategy || !strategy[0] || bar_ms < 0)
         return -1;
     size_t n = 0;
-    for (; strategy[n] && n < EB_ORDER_ID_STRATEGY_MAX; n++)
+    for (; n < EB_ORDER_ID_STRATEGY_MAX && strategy[n]; n++)
         out[n] = id_char(strategy[n]) ? strategy[n] : '_';
     out[n++] = '-';
     n += put_base36(out + n, (uint64_t)bar_ms);

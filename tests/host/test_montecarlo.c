@@ -88,9 +88,11 @@ TEST(runs_are_seeded_and_follow_frequencies)
     CHECK(differs > p.runs / 2);
     CHECK(a.run[0].trades > 10);
     CHECK(a.baseline.trades > 10);
+    eb_mc_result_free(&c);
     p.runs = 1;
     CHECK_EQ_INT(eb_mc_run(&ds, sig, lo, nbars, &sim, &p, &c, err, sizeof err), -1);
     CHECK(strstr(err, "runs must be 2..10000000") != NULL);
+    CHECK(c.run == NULL && c.baseline_trades.v == NULL); /* a refusal holds nothing to free */
     eb_mc_result_free(&a);
     eb_mc_result_free(&b);
     free(sig);
