@@ -5,6 +5,7 @@
 #   make test             unit + integration tests (BOARD=rpi4 test: the same under qemu-aarch64-static)
 #   make check            test + ASan/UBSan build of the tests + valgrind over edgeboxd --self-test + cppcheck
 #   make run              the appliance on the simulated board, paper mode, generated data (Ctrl-C stops)
+#   make demo-train       the workstation chain: data -> walk-forward (small grid) -> Monte Carlo -> signed blob
 #   make bench            benchmarks, each beside the reference it is compared with
 #   make fuzz             libFuzzer targets for a fixed time each (FUZZ_SECONDS)
 #   make deps             only the dependency builder (Debian packages, libcurl, cJSON)
@@ -66,7 +67,7 @@ SYSTEM_T := $(wildcard tests/system/test_*.sh)
 ALL_TESTS := $(UNIT_T) $(INTEG_T) $(if $(filter yes,$(HOST)),$(HOST_T) $(SYSTEM_T),)
 
 .SECONDARY:
-.PHONY: all deps test check run bench fuzz clean lint asan-test valgrind-selftest help
+.PHONY: all deps test check run demo-train bench fuzz clean lint asan-test valgrind-selftest help
 .DEFAULT_GOAL := all
 
 all: $(DAEMON) $(if $(filter yes,$(HOST)),$(TOOL),) $(if $(filter yes,$(BOARD_STATIC)),size,)
@@ -160,6 +161,9 @@ check: test asan-test valgrind-selftest lint
 # --- run, bench, fuzz --------------------------------------------------------------------------
 run: all
 	@tools/run-demo.sh $(B)
+
+demo-train: all
+	@tools/demo-train.sh $(B)
 
 bench: all $(BENCH_B)
 	@for b in $(BENCH_B); do echo "== $$b"; $$b || exit 1; done
