@@ -19,6 +19,7 @@
 #include "app/model_store.h"
 #include "app/paper_broker.h"
 #include "app/replay.h"
+#include "core/lifecycle_track.h"
 #include "core/pipeline.h"
 #include "hal/board_pins.h"
 #include "hal/button.h"
@@ -81,6 +82,10 @@ typedef struct {
     char *snap_hex;           /* the engine snapshot, hex, written with every commit */
     size_t snap_hex_cap;
     eb_paper_broker_t broker;
+    eb_lc_track_t lc;         /* the strategy's lifecycle on the box (daemon_lifecycle.c) */
+    int lc_ready;             /* 1: lc holds the journal's state; 2: restored from the snapshot, unchecked */
+    int lc_last_reason;       /* the last decision journalled (-1: none yet) */
+    int64_t lc_last_day;
     eb_arming_t external, last_arming;
     int fault;                /* operator attention needed (journal failure, bad data) */
     int in_txn;
@@ -104,6 +109,11 @@ void eb_daemon_on_bar(eb_daemon_t *d, const eb_bar_t *bar);
 /* Journals an order intent for `it` (reason NULL: the intent's own) and, for a paper fill at reference
  * price px, the order's states, the fill, the position and a closed trade. */
 void eb_daemon_order_intent(eb_daemon_t *d, const eb_intent_t *it, const char *type, const char *reason, int64_t t);
+/* A journal write that failed disarms (reason "journal") and lights the alarm. */
+void eb_daemon_journal_check(eb_daemon_t *d, int rc, const char *what);
+void eb_daemon_lifecycle_bar(eb_daemon_t *d, int64_t bar_ms);
+void eb_daemon_lifecycle_trade(eb_daemon_t *d, int64_t close_ms, double r);
+const char *eb_daemon_lifecycle_stage(const eb_daemon_t *d);
 void eb_daemon_fill(eb_daemon_t *d, const eb_intent_t *it, double px, int64_t t);
 void eb_daemon_kill_init(eb_daemon_t *d, int latched, int level);
 /* After the backfill: a button found held at start-up cancels and flattens what the journal resumed. */

@@ -14,7 +14,7 @@ void eb_daemon_journal_begin(eb_daemon_t *d)
 }
 
 /* A journal failure stops trading (reason "journal") and lights the alarm; it is never ignored. */
-static void journal_check(eb_daemon_t *d, int rc, const char *what)
+void eb_daemon_journal_check(eb_daemon_t *d, int rc, const char *what)
 {
     if (rc >= 0)
         return;
@@ -32,8 +32,8 @@ void eb_daemon_commit(eb_daemon_t *d, int force)
     int64_t now = eb_clock_monotonic_ms();
     if (!force && d->bars_since_commit < 1000 && now - d->last_commit_mono < 1000)
         return;
-    journal_check(d, eb_daemon_snapshot_write(d), "snapshot");
-    journal_check(d, eb_journal_commit(d->journal), "commit");
+    eb_daemon_journal_check(d, eb_daemon_snapshot_write(d), "snapshot");
+    eb_daemon_journal_check(d, eb_journal_commit(d->journal), "commit");
     d->in_txn = 0;
     d->bars_since_commit = 0;
     d->last_commit_mono = now;
@@ -58,10 +58,10 @@ static void journal_position(eb_daemon_t *d, uint32_t id, int64_t t)
                                    .partial_done = s->pos.partial_done, .opened_ms = s->entry_time_ms,
                                    .updated_ms = t};
         snprintf(p.symbol, sizeof p.symbol, "%s", key);
-        journal_check(d, eb_journal_position_put(d->journal, &p), "position");
+        eb_daemon_journal_check(d, eb_journal_position_put(d->journal, &p), "position");
         return;
     }
-    journal_check(d, eb_journal_position_delete(d->journal, key), "position");
+    eb_daemon_journal_check(d, eb_journal_position_delete(d->journal, key), "position");
 }
 
 void eb_daemon_order_intent(eb_daemon_t *d, const eb_intent_t *it, const char *type, const char *reason, int64_t t)
@@ -79,7 +79,7 @@ void eb_daemon_order_intent(eb_daemon_t *d, const eb_intent_t *it, const char *t
     snprintf(o.reason, sizeof o.reason, "%s",
              reason ? reason
                     : it->kind == EB_INTENT_ENTER ? "entry" : eb_exit_reason_name((eb_exit_reason_t)it->reason));
-    journal_check(d, eb_journal_order_intent(d->journal, &o, t), "order intent");
+    eb_daemon_journal_check(d, eb_journal_order_intent(d->journal, &o, t), "order intent");
 }
 
 /* Applies one paper fill and journals the order's new state, the fill and the position. */
@@ -88,7 +88,7 @@ void eb_daemon_fill(eb_daemon_t *d, const eb_intent_t *it, double px, int64_t t)
     eb_paper_fill_t f;
     if (eb_paper_fill_now(&d->broker, &d->pipe->engine, it, px, t, &f) != 0) {
         eb_daemon_log(d, 3, "paper fill of %s refused by the engine", it->client_id);
-        journal_check(d, eb_journal_order_update(d->journal, it->client_id, EB_ORDER_REJECTED, NULL, NAN, NAN,
+        eb_daemon_journal_check(d, eb_journal_order_update(d->journal, it->client_id, EB_ORDER_REJECTED, NULL, NAN, NAN,
                                                  "engine refused the fill", t), "order");
         return;
     }
@@ -96,16 +96,17 @@ void eb_daemon_fill(eb_daemon_t *d, const eb_intent_t *it, double px, int64_t t)
     snprintf(jf.client_id, sizeof jf.client_id, "%s", it->client_id);
     snprintf(jf.trade_id, sizeof jf.trade_id, "paper-%llu", (unsigned long long)d->broker.fills);
     snprintf(jf.fee_asset, sizeof jf.fee_asset, "USDT");
-    journal_check(d, eb_journal_order_update(d->journal, it->client_id, EB_ORDER_SENT, NULL, NAN, NAN, NULL, t), "order");
-    journal_check(d, eb_journal_order_update(d->journal, it->client_id, EB_ORDER_FILLED, "paper", f.qty, f.price,
+    eb_daemon_journal_check(d, eb_journal_order_update(d->journal, it->client_id, EB_ORDER_SENT, NULL, NAN, NAN, NULL, t), "order");
+    eb_daemon_journal_check(d, eb_journal_order_update(d->journal, it->client_id, EB_ORDER_FILLED, "paper", f.qty, f.price,
                                              NULL, t), "order");
-    journal_check(d, eb_journal_fill_add(d->journal, &jf), "fill");
+    eb_daemon_journal_check(d, eb_journal_fill_add(d->journal, &jf), "fill");
     journal_position(d, it->position_id, t);
     if (f.closed) {
         char detail[200];
         snprintf(detail, sizeof detail, "position %u closed: %s, %.4fR, pnl %.2f", f.trade.position_id,
                  eb_exit_reason_name(f.trade.reason), f.trade.r_multiple, f.trade.pnl);
-        journal_check(d, eb_journal_event_add(d->journal, t, "trade", detail), "event");
+        eb_daemon_journal_check(d, eb_journal_event_add(d->journal, t, "trade", detail), "event");
+        eb_daemon_lifecycle_trade(d, t, f.trade.r_multiple);
     }
 }
 
@@ -133,7 +134,7 @@ static void act(eb_daemon_t *d, const eb_intent_t *it, int64_t t)
         eb_daemon_order_intent(d, it, "market", NULL, t);
         if (eb_paper_queue(&d->broker, it) != 0) {
             eb_engine_cancel(&d->pipe->engine, it);
-            journal_check(d, eb_journal_order_update(d->journal, it->client_id, EB_ORDER_REJECTED, NULL, NAN, NAN,
+            eb_daemon_journal_check(d, eb_journal_order_update(d->journal, it->client_id, EB_ORDER_REJECTED, NULL, NAN, NAN,
                                                      "paper book full", t), "order");
         }
         break;
@@ -153,11 +154,11 @@ static void journal_decision(eb_daemon_t *d, const eb_bar_t *bar)
         dec.p_buy = d->pipe->probs[EB_MODEL_CLASS_BUY];
         snprintf(dec.model_id, sizeof dec.model_id, "%s", d->store.manifest.model_id);
     }
-    journal_check(d, eb_journal_decision_add(d->journal, &dec), "decision");
+    eb_daemon_journal_check(d, eb_journal_decision_add(d->journal, &dec), "decision");
     double equity = eb_engine_equity(&d->pipe->engine, bar->close);
     eb_journal_equity_t eq = {.time_ms = bar->open_time_ms, .equity = equity, .cash = d->pipe->engine.cash,
                               .unrealized = equity - d->pipe->engine.cash};
-    journal_check(d, eb_journal_equity_add(d->journal, &eq), "equity");
+    eb_daemon_journal_check(d, eb_journal_equity_add(d->journal, &eq), "equity");
 }
 
 void eb_daemon_on_bar(eb_daemon_t *d, const eb_bar_t *bar)
@@ -165,13 +166,14 @@ void eb_daemon_on_bar(eb_daemon_t *d, const eb_bar_t *bar)
     int64_t t0 = eb_clock_monotonic_us();
     eb_intent_t intents[EB_ENGINE_MAX_INTENTS];
     eb_daemon_journal_begin(d);
+    eb_daemon_lifecycle_bar(d, bar->open_time_ms);
     int filled = d->broker.npending;
     fill_pending(d, bar);
     eb_engine_set_external(&d->pipe->engine, d->external);
     int n = eb_pipeline_step(d->pipe, bar, 0, intents, EB_ENGINE_MAX_INTENTS);
     if (n < 0) {
         eb_daemon_log(d, 4, "bar at %lld refused by the engine", (long long)bar->open_time_ms);
-        journal_check(d, eb_journal_event_add(d->journal, bar->open_time_ms, "error", "bar refused"), "event");
+        eb_daemon_journal_check(d, eb_journal_event_add(d->journal, bar->open_time_ms, "error", "bar refused"), "event");
         return;
     }
     for (int i = 0; i < n; i++)

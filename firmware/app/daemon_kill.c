@@ -155,9 +155,9 @@ void eb_daemon_status(eb_daemon_t *d)
     if (m)
         eb_arming_format(m, reasons, sizeof reasons);
     double eq = d->pipe && d->pipe->engine.has_bar ? eb_engine_equity(&d->pipe->engine, d->pipe->engine.last_close) : NAN;
-    snprintf(line, sizeof line, "%s; disarm: %s; kill switch %s; bars %llu; equity %.2f; model %s",
+    snprintf(line, sizeof line, "%s; disarm: %s; kill switch %s; bars %llu; equity %.2f; model %s; lifecycle %s",
              m ? "disarmed" : "armed", reasons, eb_kill_state_name(eb_button_state(&d->button)),
              (unsigned long long)d->stats.bars, eq,
-             d->store.active >= 0 ? d->store.manifest.model_id : "none");
+             d->store.active >= 0 ? d->store.manifest.model_id : "none", eb_daemon_lifecycle_stage(d));
     eb_notify_status(&d->notify, line);
 }

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SNAP_MAGIC 0x45425331u /* "EBS1" */
+#define SNAP_MAGIC 0x45425332u /* "EBS2": with the lifecycle tracker */
 #define SNAP_KEY "daemon.snapshot"
 
 typedef struct {
@@ -19,6 +19,9 @@ typedef struct {
     uint64_t bars;
     eb_engine_t engine;
     eb_paper_broker_t broker;
+    eb_lc_track_t lc;
+    int64_t lc_last_day;
+    int32_t lc_last_reason, reserved2;
 } snapshot_t;
 
 static void hex_encode(const void *src, size_t n, char *out)
@@ -61,6 +64,9 @@ int eb_daemon_snapshot_write(eb_daemon_t *d)
     snap.bars = d->stats.bars;
     snap.engine = d->pipe->engine;
     snap.broker = d->broker;
+    snap.lc = d->lc;
+    snap.lc_last_day = d->lc_last_day;
+    snap.lc_last_reason = d->lc_last_reason;
     hex_encode(&snap, sizeof snap, d->snap_hex);
     return eb_journal_state_set(d->journal, SNAP_KEY, d->snap_hex, snap.last_bar_ms);
 }
@@ -109,6 +115,10 @@ int eb_daemon_resume(eb_daemon_t *d, char *err, size_t cap)
     d->pipe->engine = snap.engine;
     d->pipe->engine.cfg = cfg;
     d->broker = snap.broker;
+    d->lc = snap.lc;
+    d->lc_last_day = snap.lc_last_day;
+    d->lc_last_reason = snap.lc_last_reason;
+    d->lc_ready = 2; /* checked against the journal's lifecycle row at the first bar */
     d->broker.slippage_bps = d->slippage_bps;
     d->broker.fee_bps = d->fee_bps;
     d->stats.bars = snap.bars;

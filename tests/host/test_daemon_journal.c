@@ -57,7 +57,9 @@ static char *journal_text(const char *casedir)
         "select time_ms, equity, cash, unrealized from equity order by time_ms",
         "select bar_ms, action, p_buy, p_sell, p_neutral, reason, model_id from decisions order by bar_ms",
         "select time_ms, detail from events where kind = 'trade' order by time_ms, id",
-        "select client_id, time_ms, from_state, to_state, detail from order_log order by client_id, id"};
+        "select client_id, time_ms, from_state, to_state, detail from order_log order by client_id, id",
+        "select strategy, stage, since_ms from lifecycle order by strategy",
+        "select time_ms, detail from events where kind = 'lifecycle' order by time_ms, id"};
     char db[500];
     snprintf(db, sizeof db, "%s/state/journal.db", casedir);
     size_t len = 0;
@@ -118,6 +120,19 @@ TEST(uninterrupted_run_trades_and_journals_everything)
     CHECK_EQ_INT(dp_sql_int(db, "select count(*) from fills f join orders o using(client_id) where o.state<>'filled'", -1), 0);
     CHECK_EQ_INT(dp_sql_int(db, "select count(*) from orders where state not in ('filled','cancelled','rejected')", -1), 0);
     CHECK(dp_sql_int(db, "select count(*) from events where kind='trade'", -1) >= entries - 1);
+    /* the lifecycle: incubation from the first bar, decided by the rule after trades (core/lifecycle.h) */
+    int64_t first_bar = dp_sql_int(db, "select min(bar_ms) from decisions", -1);
+    CHECK_EQ_INT(dp_sql_int(db, "select since_ms from lifecycle where stage='incubation'", -1), first_bar);
+    CHECK_EQ_INT(dp_sql_int(db, "select count(*) from events where kind='lifecycle' and detail like "
+                                "'%: incubation (paper) from this bar'", -1), 1);
+    CHECK(dp_sql_int(db, "select count(*) from events where kind='lifecycle' and detail like "
+                         "'%: hold incubation -> incubation (too few trades);%'", -1) == 1);
+    /* 1,500 bars are about five days: after ten trades the rule holds for their expectancy or, when that
+     * is good enough, for the month in incubation not yet served */
+    CHECK(dp_sql_int(db, "select count(*) from events where kind='lifecycle' and (detail like "
+                         "'%(not long enough in the current state)%' or detail like '%(expectancy below%')", -1) >=
+          (entries >= 11 ? 1 : 0));
+    CHECK_EQ_INT(dp_sql_int(db, "select count(*) from events where kind='lifecycle' and detail like '%promote%'", -1), 0);
     /* the journal really is in WAL mode */
     char *mode = dp_sql_dump(db, "pragma journal_mode");
     CHECK_EQ_STR(mode, "wal\n");
