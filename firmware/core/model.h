@@ -159,6 +159,8 @@ typedef struct {
     uint32_t top_bytes, tree_bytes;
     double sigmoid;       /* logistic scale (1 for XGBoost) */
     uint64_t schema_hash;
+    const uint8_t *lanes; /* lane image (eb_model_attach_lanes) or NULL */
+    uint32_t lane_groups;
 } eb_model_t;
 
 /* Validates `len` bytes (8-byte aligned) in one pass and fills *m. On failure *m is zeroed and
@@ -179,6 +181,28 @@ void eb_model_predict_margin(const eb_model_t *m, const double *features, double
 /* Transformed output: softmax probabilities (num_classes values), the class index (softmax), the
  * logistic probability or the regression value (1 value). Not calibrated. */
 void eb_model_predict(const eb_model_t *m, const double *features, double *out);
+
+/* Evaluators. Complete-tree models have a second one for x86-64 CPUs with AVX-512 (16 trees per
+ * register; model_eval_x86.c), which needs a "lane image" derived from the blob into caller memory:
+ * eb_model_lanes_size() bytes (0 when the model cannot use it: node graph, more than 64 features, or a
+ * build for another architecture), filled by eb_model_attach_lanes() after eb_model_open(). The memory
+ * must stay alive and unchanged with the blob; any alignment. Once attached, eb_model_predict* take the
+ * AVX-512 path when CPUID reports AVX-512 F/BW/DQ/VL (valgrind's does not) and the portable path
+ * otherwise; both give bit-identical results. Attaching is optional: without it nothing changes. */
+typedef enum {
+    EB_MODEL_PATH_PORTABLE = 0, /* the C walk every build has */
+    EB_MODEL_PATH_AVX512 = 1,
+} eb_model_path_t;
+size_t eb_model_lanes_size(const eb_model_t *m);
+/* Returns 0 when attached, -1 when the model has no use for a lane image or len is too small. */
+int eb_model_attach_lanes(eb_model_t *m, void *mem, size_t len);
+/* The path eb_model_predict* take for m on this CPU. */
+eb_model_path_t eb_model_path(const eb_model_t *m);
+const char *eb_model_path_name(eb_model_path_t p);
+/* eb_model_predict_margin through a chosen path (tests, benchmarks): 0, or -1 (margins untouched) when
+ * that path is not available for m on this CPU. */
+int eb_model_predict_margin_path(const eb_model_t *m, eb_model_path_t path, const double *features,
+                                 double *margins);
 
 /* Decision section: thresholds, class order, calibration flag. */
 void eb_model_decision(const eb_model_t *m, eb_model_decision_t *d);

@@ -3,6 +3,7 @@
  * float32 rounding and strict <, LightGBM's double <=) into the stored double threshold. NaN (and zero
  * for LightGBM's missing type Zero) takes the default child; categorical splits test a bitset. */
 #include "core/model.h"
+#include "core/model_lanes.h"
 
 #include <math.h>
 #include <string.h>
@@ -256,14 +257,67 @@ static void ct_margins(const eb_model_t *m, const double *features, float *acc)
     }
 }
 
-void eb_model_predict_margin(const eb_model_t *m, const double *features, double *margins)
+/* The AVX-512 walk runs when a lane image is attached and the CPU has AVX-512 (asked every time: a
+ * few loads from libgcc's CPUID cache; the core keeps no state of its own). */
+static int lanes_ready(const eb_model_t *m)
+{
+#if defined(EB_LANES_X86)
+    return m->lanes != NULL && eb_lanes_cpu_ok();
+#else
+    (void)m;
+    return 0;
+#endif
+}
+
+size_t eb_model_lanes_size(const eb_model_t *m)
+{
+#if defined(EB_LANES_X86)
+    uint32_t groups;
+    size_t n = eb_lanes_image_bytes(m, &groups);
+    return n ? n + EB_LANES_ALIGN - 1u : 0;
+#else
+    (void)m;
+    return 0;
+#endif
+}
+
+int eb_model_attach_lanes(eb_model_t *m, void *mem, size_t len)
+{
+    size_t need = eb_model_lanes_size(m);
+    if (need == 0 || mem == NULL || len < need)
+        return -1;
+#if defined(EB_LANES_X86)
+    uint8_t *p = (uint8_t *)mem + (EB_LANES_ALIGN - (uintptr_t)mem % EB_LANES_ALIGN) % EB_LANES_ALIGN;
+    eb_lanes_build(m, p);
+    m->lanes = p;
+    (void)eb_lanes_image_bytes(m, &m->lane_groups);
+#endif
+    return 0;
+}
+
+eb_model_path_t eb_model_path(const eb_model_t *m)
+{
+    return m->depth && lanes_ready(m) ? EB_MODEL_PATH_AVX512 : EB_MODEL_PATH_PORTABLE;
+}
+
+const char *eb_model_path_name(eb_model_path_t p)
+{
+    return p == EB_MODEL_PATH_AVX512 ? "avx512 (16 trees per register)" : "portable";
+}
+
+static void margins_on(const eb_model_t *m, int lanes, const double *features, double *margins)
 {
     uint32_t ng = m->num_groups;
     if (m->depth) {
         float acc[EB_MODEL_MAX_CLASSES];
         for (uint32_t g = 0; g < ng; g++)
             acc[g] = (float)m->base[g];
-        ct_margins(m, features, acc);
+#if defined(EB_LANES_X86)
+        if (lanes)
+            eb_lanes_margins(m, features, acc);
+        else
+#endif
+            ct_margins(m, features, acc);
         for (uint32_t g = 0; g < ng; g++)
             margins[g] = (double)acc[g];
     } else if (m->flags & EB_MODEL_F_FLOAT32) {
@@ -283,6 +337,21 @@ void eb_model_predict_margin(const eb_model_t *m, const double *features, double
         EB_FOR_EACH_LEAF(m, features, ADD_D);
 #undef ADD_D
     }
+    (void)lanes;
+}
+
+void eb_model_predict_margin(const eb_model_t *m, const double *features, double *margins)
+{
+    margins_on(m, m->depth && lanes_ready(m), features, margins);
+}
+
+int eb_model_predict_margin_path(const eb_model_t *m, eb_model_path_t path, const double *features,
+                                 double *margins)
+{
+    if (path != EB_MODEL_PATH_PORTABLE && (path != EB_MODEL_PATH_AVX512 || eb_model_path(m) != path))
+        return -1;
+    margins_on(m, path == EB_MODEL_PATH_AVX512, features, margins);
+    return 0;
 }
 
 static void softmax(const double *z, uint32_t n, double *out)

@@ -2,14 +2,19 @@
  * feature (complete trees) and once with 200 (node graph: too many features for the complete layout),
  * and evaluated on the edges of float32 - thresholds -inf, +inf, +-0, the smallest subnormal, +-FLT_MAX
  * with both default directions; rows at, next to and beyond them, NaN, infinities and doubles that round
- * onto a threshold. Tree i adds 2^i when it goes right, so a margin shows every tree's direction. */
+ * onto a threshold. Tree i adds 2^i when it goes right, so a margin shows every tree's direction.
+ * The complete layout's two evaluators (portable walk, AVX-512 walk over a lane image) must agree bit for
+ * bit too: on these edges and on every fixture model under ../shared/fixtures/trees. */
+#include <dirent.h>
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/model.h"
 #include "tests/support/check.h"
+#include "tools/edgebox/model_compile.h"
 #include "tools/edgebox/model_ir.h"
 
 static const float THR[] = {-INFINITY, INFINITY, -0.0f, 0.0f, 1e-45f, -1e-45f, FLT_MAX, -FLT_MAX, 0.5f, -3.0f};
@@ -70,6 +75,30 @@ static int compile(uint32_t nf, uint8_t **blob, eb_model_t *m)
     return rc ? rc : eb_model_open(m, *blob, len, NULL);
 }
 
+/* Attaches a lane image to m (returned for free(); NULL when m cannot use one) and says whether the
+ * AVX-512 walk runs here. */
+static void *lanes_for(eb_model_t *m, int *avx)
+{
+    size_t n = eb_model_lanes_size(m);
+    void *mem = n ? malloc(n) : NULL;
+    if (mem && eb_model_attach_lanes(m, mem, n) != 0) {
+        free(mem);
+        mem = NULL;
+    }
+    *avx = eb_model_path(m) == EB_MODEL_PATH_AVX512;
+    return mem;
+}
+
+/* Rows of m that the two evaluators answer differently in any bit (0 when only one exists here). */
+static int paths_differ(const eb_model_t *m, const double *x)
+{
+    double zp[EB_MODEL_MAX_CLASSES], za[EB_MODEL_MAX_CLASSES];
+    if (eb_model_predict_margin_path(m, EB_MODEL_PATH_AVX512, x, za) != 0)
+        return 0;
+    eb_model_predict_margin_path(m, EB_MODEL_PATH_PORTABLE, x, zp);
+    return memcmp(za, zp, sizeof(double) * eb_model_num_classes(m)) != 0;
+}
+
 TEST(complete_and_graph_agree_on_float32_edges)
 {
     uint8_t *b1 = NULL, *b2 = NULL;
@@ -81,6 +110,8 @@ TEST(complete_and_graph_agree_on_float32_edges)
     }
     CHECK_EQ_INT(complete.depth, 3);
     CHECK_EQ_INT(graph.depth, 0);
+    int avx;
+    void *lanes = lanes_for(&complete, &avx); /* eb_model_predict_margin below takes the AVX-512 walk here */
     double big = (double)FLT_MAX + ldexp(1, 103); /* the double that rounds (tie, to even) to inf */
     double rows[64];
     int n = 0;
@@ -107,7 +138,9 @@ TEST(complete_and_graph_agree_on_float32_edges)
         eb_model_predict_margin(&complete, x, &zc);
         eb_model_predict_margin(&graph, x, &zg);
         CHECK_MSG(zc == zg || (isnan(zc) && isnan(zg)), "x = %.17g: complete %.9g, graph %.9g", rows[r], zc, zg);
+        CHECK_MSG(!paths_differ(&complete, x), "x = %.17g: the AVX-512 and portable walks differ", rows[r]);
     }
+    fprintf(stderr, "  edges: complete layout on %s\n", avx ? "both walks" : "the portable walk only (no AVX-512 here)");
     /* Two hand-checked margins: NaN takes every default (right for the dl = 0 trees: bits 0, 2, 4...),
      * the deep tree's NaN path is right (d), and the single leaf adds 0.25. */
     x[0] = NAN;
@@ -119,11 +152,114 @@ TEST(complete_and_graph_agree_on_float32_edges)
     want += (float)ldexp(1, 2 * (int)NTHR);
     want += 0.25f;
     CHECK_MSG(z == (double)want, "NaN row: %.9g, want %.9g", z, (double)want);
-    free(b1), free(b2);
+    free(b1), free(b2), free(lanes);
+}
+
+/* Values a complete model compares feature f with: (f, t) per split, t the x that meets the threshold
+ * exactly (the threshold, or its negation for splits on -x). */
+typedef struct {
+    uint32_t f;
+    float t;
+} cut_t;
+
+static size_t model_cuts(const eb_model_t *m, cut_t *cuts, size_t cap)
+{
+    size_t n = 0;
+    uint32_t ntop = (1u << (m->depth - 2u)) - 1u, nf = m->num_features;
+    for (uint32_t t = 0; t < m->num_trees && n + ntop + 3u * (ntop + 1u) <= cap; t++) {
+        const uint8_t *img = m->images + (size_t)t * m->tree_bytes;
+        for (uint32_t i = 0; i < ntop + 3u * (ntop + 1u); i++) {
+            uint32_t vf = i < ntop ? img[4u * ntop + i] : img[m->top_bytes + 32u * ((i - ntop) / 3u) + 12u + (i - ntop) % 3u];
+            float thr;
+            memcpy(&thr, i < ntop ? img + 4u * i : img + m->top_bytes + 32u * ((i - ntop) / 3u) + 4u * ((i - ntop) % 3u), 4);
+            cuts[n++] = (cut_t){vf % nf, vf < nf ? thr : -thr};
+        }
+    }
+    return n;
+}
+
+/* One fixture model: rows of edges, random values and values on, beside and rounding onto its cuts. */
+static void fixture_paths(const char *name, const uint8_t *blob, size_t len)
+{
+    eb_model_t m;
+    if (eb_model_open(&m, blob, len, NULL) != 0) {
+        CHECK_MSG(0, "%s: compiled blob does not open", name);
+        return;
+    }
+    int avx;
+    void *lanes = lanes_for(&m, &avx);
+    static const double edge[] = {NAN, INFINITY, -INFINITY, 0.0, -0.0, 5e-324, -5e-324, 1e-45, FLT_MAX, -1e300};
+    enum { NCUT = 1 << 16, ROWS = 300 };
+    cut_t *cuts = malloc(sizeof *cuts * NCUT);
+    size_t ncut = m.depth ? model_cuts(&m, cuts, NCUT) : 0;
+    uint32_t nf = m.num_features, seed = 12345;
+    double *x = malloc(sizeof *x * nf);
+    int differ = 0;
+    for (int r = 0; r < ROWS; r++) {
+        for (uint32_t f = 0; f < nf; f++) {
+            seed = seed * 1103515245u + 12345u;
+            uint32_t k = seed >> 8;
+            x[f] = k % 4 == 0 ? edge[k / 4 % 10] : (double)(k % 1000) / 250.0 - 2.0;
+        }
+        for (uint32_t j = 0; ncut && j < nf; j++) { /* put some features on cuts */
+            seed = seed * 1103515245u + 12345u;
+            const cut_t *c = &cuts[(seed >> 4) % ncut];
+            double t = (double)c->t, nudges[4] = {t, (double)nextafterf(c->t, INFINITY), nextafter(t, -INFINITY),
+                                                  nextafter(t, INFINITY)};
+            x[c->f] = nudges[(seed >> 28) % 4];
+        }
+        differ += paths_differ(&m, x);
+    }
+    CHECK_MSG(differ == 0, "%s: %d of %d rows differ between the AVX-512 and portable walks", name, differ, ROWS);
+    fprintf(stderr, "  %-40s %s, %u features: %s\n", name, m.depth ? "complete" : "node graph", nf,
+            avx ? "AVX-512 = portable, bit for bit" : "portable walk only");
+    free(x), free(cuts), free(lanes);
+}
+
+/* Every file under the fixtures that compiles as a model (inputs and expected values do not). */
+static int fixture_dir(const char *dir, int depth)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        char path[1024], err[256];
+        struct stat st;
+        if (e->d_name[0] == '.' || snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path ||
+            stat(path, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode) && depth < 4) {
+            n += fixture_dir(path, depth + 1);
+            continue;
+        }
+        eb_compile_opts_t o;
+        eb_compile_opts_default(&o);
+        uint8_t *blob = NULL;
+        size_t len;
+        if (S_ISREG(st.st_mode) && eb_compile_file(path, &o, &blob, &len, err, sizeof err) == 0) {
+            fixture_paths(e->d_name, blob, len);
+            n++;
+        }
+        free(blob);
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+TEST(fixtures_agree_on_both_walks)
+{
+    char dir[512];
+    if (!eb_shared_path("fixtures/trees", dir, sizeof dir)) {
+        CHECK_SKIP("../shared/fixtures/trees is absent");
+        return;
+    }
+    CHECK(fixture_dir(dir, 0) >= 8);
 }
 
 int main(void)
 {
     RUN(complete_and_graph_agree_on_float32_edges);
+    RUN(fixtures_agree_on_both_walks);
     return eb_check_report();
 }
