@@ -103,7 +103,7 @@ static void install(eb_daemon_t *d, const char *name)
     snprintf(detail, sizeof detail, "installed %s: model %s release %llu in slot %c, on trial for %d bars", name,
              d->store.manifest.model_id, (unsigned long long)d->store.manifest.release, "AB"[d->store.active],
              d->trial_left);
-    eb_daemon_log(d, 5, "model: %s", detail);
+    eb_daemon_log(d, 5, "model: %s; evaluator %s", detail, eb_model_path_name(eb_model_path(&d->store.model)));
     event(d, "model", detail);
 }
 

@@ -23,7 +23,19 @@ static int errs(char *err, size_t cap, const char *fmt, ...)
     return -1;
 }
 
-size_t eb_model_store_mem_size(size_t max_file) { return 2 * ((max_file + 15u) & ~(size_t)15u) + 16u; }
+#define ALIGN16(n) (((n) + 15u) & ~(size_t)15u)
+
+/* Slots of cap bytes each, then the lane image in at least cap / 2: open() takes 2/5 of the memory per slot. */
+size_t eb_model_store_mem_size(size_t max_file) { return 2 * ALIGN16(max_file) + ALIGN16(max_file / 2 + 16u) + 32u; }
+
+/* Opens the model of slot k's verified payload and gives it the lane image when it has a use for one. */
+static void open_active(eb_model_store_t *s, int k, size_t off, size_t len)
+{
+    eb_model_open(&s->model, s->buf[k] + off, len, NULL);
+    size_t need = eb_model_lanes_size(&s->model);
+    if (need && need <= s->lanes_cap)
+        eb_model_attach_lanes(&s->model, s->lanes, s->lanes_cap);
+}
 
 static void path_of(const eb_model_store_t *s, const char *name, char *out, size_t cap)
 {
@@ -118,7 +130,7 @@ static eb_verify_status_t load_slot(eb_model_store_t *s, int k, char *err, size_
     s->len[k] = (size_t)n;
     s->active = k;
     s->manifest = man;
-    eb_model_open(&s->model, s->buf[k] + off, len, NULL);
+    open_active(s, k, off, len);
     return EB_VERIFY_OK;
 }
 
@@ -133,11 +145,13 @@ int eb_model_store_open(eb_model_store_t *s, const char *dir, const eb_verify_po
     s->policy = *policy;
     uint8_t *m = (uint8_t *)(((uintptr_t)mem + 15u) & ~(uintptr_t)15u);
     size_t usable = mem_len - (size_t)(m - (uint8_t *)mem);
-    s->cap = (usable / 2) & ~(size_t)15u;
+    s->cap = (usable / 5 * 2) & ~(size_t)15u;
     if (mem_len < 16 + 2 * EB_SIGNED_OVERHEAD || s->cap < EB_SIGNED_OVERHEAD)
         return errs(err, cap, "model store memory %zu bytes is too small", mem_len);
     s->buf[0] = m;
     s->buf[1] = m + s->cap;
+    s->lanes = m + 2 * s->cap;
+    s->lanes_cap = usable - 2 * s->cap;
     if (!s->policy.max_len || s->policy.max_len > s->cap)
         s->policy.max_len = s->cap;
     char txt[32];
@@ -194,7 +208,7 @@ eb_verify_status_t eb_model_store_install(eb_model_store_t *s, const char *path,
     s->len[k] = (size_t)n;
     s->active = k;
     s->manifest = man;
-    eb_model_open(&s->model, s->buf[k] + off, len, NULL);
+    open_active(s, k, off, len);
     return EB_VERIFY_OK;
 }
 

@@ -3,7 +3,9 @@
  *
  * Files in dir: slot-a.ebs, slot-b.ebs (signed files as received), active ("a" or "b"), release (the
  * highest accepted release, decimal). Every file is written as temp + fsync + rename + fsync(dir).
- * Buffers come from the caller at start-up (eb_model_store_mem_size); nothing is allocated afterwards
+ * Buffers come from the caller at start-up (eb_model_store_mem_size): two slots and room for the active
+ * model's AVX-512 lane image (core/model.h; half a slot, ample for complete trees; a model whose image
+ * would not fit, or a CPU without AVX-512, runs the portable walk, same results); nothing is allocated afterwards
  * (mbedTLS's key parsing uses its own small, freed allocations from the arena). */
 #ifndef EB_APP_MODEL_STORE_H
 #define EB_APP_MODEL_STORE_H
@@ -22,10 +24,12 @@ typedef struct {
     int active;                 /* -1: no model, 0: slot A, 1: slot B */
     uint64_t highest_release;   /* persisted anti-rollback counter */
     eb_model_t model;           /* view into buf[active] */
+    uint8_t *lanes;             /* the active model's lane image (after the slots) */
+    size_t lanes_cap;
     eb_manifest_t manifest;     /* of the active model */
 } eb_model_store_t;
 
-/* Bytes of caller memory for files up to max_file bytes (two slots). */
+/* Bytes of caller memory for files up to max_file bytes (two slots and the lane image). */
 size_t eb_model_store_mem_size(size_t max_file);
 
 /* Opens the store: reads the counter and the active slot (if any) and verifies it again (signature,

@@ -6,6 +6,7 @@
 #include "core/stats.h"
 #include "tests/support/check.h"
 #include "tools/edgebox/backtest_model.h"
+#include "tools/edgebox/model_lanes.h"
 #include "tools/edgebox/wf_io.h"
 
 #include <stdint.h>
@@ -161,6 +162,8 @@ int main(void)
     }
     printf("model: %u trees (200 rounds x 3 classes, max_depth 6), %zu bytes, %s in %.1f s (not timed below)\n",
            eb_model_num_trees(&model), len, cached ? "loaded from " MODEL_CACHE : "trained", now_s() - t0);
+    void *lanes = eb_tool_model_lanes(&model); /* as edgebox backtest does */
+    printf("model path: %s\n", eb_model_path_name(eb_model_path(&model)));
     b.pc.model = &model;
     b.size = eb_pipeline_size(&b.pc);
     b.mem = aligned_alloc(64, (b.size + 63) & ~(size_t)63);
@@ -176,6 +179,7 @@ int main(void)
     printf("references     : Jesse ~183,000 candles/s (Pi 5); NautilusTrader ~3,000,000 data points/s\n");
     printf("(sink %g)\n", b.sink);
     free(b.mem);
+    free(lanes);
     free(blob);
     free(bars);
     return 0;

@@ -20,6 +20,7 @@
 #include <xgboost/c_api.h>
 
 #include "core/model.h"
+#include "tools/edgebox/model_lanes.h"
 #include "tools/edgebox/model_compile.h"
 
 #define NF 58
@@ -164,18 +165,6 @@ static double portable_rows(const eb_model_t *m, const double *xd, int n)
     return sum;
 }
 
-/* A lane image for m (malloc'd here; the box would take it from its arena). */
-static void *attach_lanes(eb_model_t *m)
-{
-    size_t n = eb_model_lanes_size(m);
-    void *mem = n ? malloc(n) : NULL;
-    if (mem && eb_model_attach_lanes(m, mem, n) != 0) {
-        free(mem);
-        mem = NULL;
-    }
-    return mem;
-}
-
 static double xgb_rows(BoosterHandle b, const float *xf, int n)
 {
     double sum = 0;
@@ -205,7 +194,7 @@ static int callgrind_mode(const char *side, const char *json_path, const char *r
         eb_model_t m;
         if (eb_compile_xgboost_json(json, jlen, &o, &blob, &blen, err, sizeof err) || eb_model_open(&m, blob, blen, NULL))
             return 1;
-        attach_lanes(&m);
+        eb_tool_model_lanes(&m);
         fprintf(stderr, "path: %s\n", eb_model_path_name(eb_model_path(&m)));
         ours_rows(&m, xd, 1); /* warm */
         CALLGRIND_START_INSTRUMENTATION;
@@ -297,7 +286,7 @@ int main(int argc, char **argv)
     }
     uint32_t trees = eb_model_num_trees(&m);
     printf("blob: %u trees, %u nodes, %zu bytes\n", trees, m.num_nodes, blen);
-    void *lanes = attach_lanes(&m);
+    void *lanes = eb_tool_model_lanes(&m);
     const char *path = eb_model_path_name(eb_model_path(&m));
     printf("path: %s (lane image %zu bytes%s)\n", path, eb_model_lanes_size(&m),
            lanes ? "" : ", not attached");

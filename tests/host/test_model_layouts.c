@@ -16,6 +16,7 @@
 #include "tests/support/check.h"
 #include "tools/edgebox/model_compile.h"
 #include "tools/edgebox/model_ir.h"
+#include "tools/edgebox/model_lanes.h"
 
 static const float THR[] = {-INFINITY, INFINITY, -0.0f, 0.0f, 1e-45f, -1e-45f, FLT_MAX, -FLT_MAX, 0.5f, -3.0f};
 #define NTHR (sizeof THR / sizeof THR[0])
@@ -79,12 +80,7 @@ static int compile(uint32_t nf, uint8_t **blob, eb_model_t *m)
  * AVX-512 walk runs here. */
 static void *lanes_for(eb_model_t *m, int *avx)
 {
-    size_t n = eb_model_lanes_size(m);
-    void *mem = n ? malloc(n) : NULL;
-    if (mem && eb_model_attach_lanes(m, mem, n) != 0) {
-        free(mem);
-        mem = NULL;
-    }
+    void *mem = eb_tool_model_lanes(m);
     *avx = eb_model_path(m) == EB_MODEL_PATH_AVX512;
     return mem;
 }

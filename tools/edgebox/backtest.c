@@ -7,6 +7,7 @@
 #include "core/stats.h"
 #include "tools/edgebox/model_compile.h"
 #include "tools/edgebox/model_ir.h"
+#include "tools/edgebox/model_lanes.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -28,6 +29,7 @@ typedef struct {
     void *mem;
     uint8_t *blob;
     eb_model_t model;
+    void *lanes; /* the model's AVX-512 lane image, or NULL */
     eb_rng_t rng;
     signal_file_t sf;
     eb_intent_t pending[4 * EB_ENGINE_MAX_INTENTS];
@@ -138,6 +140,7 @@ static int open_model(bt_t *b, eb_pipeline_config_t *pc, char *err, size_t cap)
     eb_model_error_t me;
     if (eb_model_open(&b->model, b->blob, len, &me) != 0)
         return fail(err, cap, "%s: %s", b->o->model_path, me.msg);
+    b->lanes = eb_tool_model_lanes(&b->model);
     uint64_t want = eb_features_schema_hash(&pc->features);
     if (eb_model_schema_hash(&b->model) != want)
         return fail(err, cap,
@@ -325,6 +328,7 @@ int eb_backtest_run(const eb_backtest_opts_t *o, eb_backtest_result_t *r, char *
     }
     free(b.mem);
     free(b.blob);
+    free(b.lanes);
     free(b.sf.t);
     free(b.sf.v);
     if (rc != 0)

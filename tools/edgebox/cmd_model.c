@@ -9,6 +9,7 @@
 
 #include "app/model_verify.h"
 #include "core/model.h"
+#include "tools/edgebox/model_lanes.h"
 #include "tools/edgebox/commands.h"
 #include "tools/edgebox/model_push.h"
 #include "tools/edgebox/model_compile.h"
@@ -246,12 +247,14 @@ static int cmd_predict(int argc, char **argv)
     }
     eb_model_t m;
     eb_model_open(&m, blob, len, NULL);
+    void *lanes = eb_tool_model_lanes(&m);
     FILE *in = fopen(get(o, 3, "in"), "r");
     int rc = in ? predict_rows(&m, in, get(o, 3, "margin") != NULL) : -1;
     if (!in)
         fprintf(stderr, "edgebox model predict: %s: %s\n", get(o, 3, "in"), strerror(errno));
     if (in)
         fclose(in);
+    free(lanes);
     free(blob);
     return rc ? 1 : 0;
 }

@@ -5,6 +5,7 @@
 #include "core/risk.h"
 #include "core/signal.h"
 #include "tools/edgebox/model_compile.h"
+#include "tools/edgebox/model_lanes.h"
 #include "tools/edgebox/wf_io.h"
 #include "tools/edgebox/wf_tune.h"
 
@@ -316,6 +317,7 @@ int eb_train_signals(const eb_dataset_t *ds, const uint8_t *blob, size_t blob_le
     }
     eb_signal_params_t sp;
     eb_signal_params_from_model(&sp, &m);
+    void *lanes = eb_tool_model_lanes(&m);
     double x[EB_FEATURE_COUNT], p[EB_MODEL_MAX_CLASSES];
     for (size_t t = lo; t < hi; t++) {
         sig[t - lo] = 0;
@@ -331,6 +333,7 @@ int eb_train_signals(const eb_dataset_t *ds, const uint8_t *blob, size_t blob_le
             for (int k = 0; k < 3; k++)
                 probs[3 * (t - lo) + (size_t)k] = p[k];
     }
+    free(lanes);
     return 0;
 }
 

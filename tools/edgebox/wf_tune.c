@@ -1,6 +1,7 @@
 #include "tools/edgebox/wf_tune.h"
 
 #include "core/model.h"
+#include "tools/edgebox/model_lanes.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -97,6 +98,7 @@ static int predict_rows(const eb_dataset_t *ds, const size_t *rows, size_t n, co
         snprintf(err, cap, "compiled model refused: %s", me.msg);
         return -1;
     }
+    void *lanes = eb_tool_model_lanes(&m);
     double x[EB_FEATURE_COUNT], p[EB_MODEL_MAX_CLASSES];
     for (size_t i = 0; i < n; i++) {
         for (int j = 0; j < EB_FEATURE_COUNT; j++)
@@ -105,6 +107,7 @@ static int predict_rows(const eb_dataset_t *ds, const size_t *rows, size_t n, co
         eb_model_calibrate(&m, p, p);
         memcpy(probs + 3 * i, p, 3 * sizeof *p);
     }
+    free(lanes);
     return 0;
 }
 
