@@ -1,27 +1,16 @@
 /* A/B model slots with an atomically persisted anti-rollback counter (see model_store.h). */
+#include "app/errf.h"
 #include "app/model_store.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 static const char *const slot_name[2] = {"slot-a.ebs", "slot-b.ebs"};
-
-static int errs(char *err, size_t cap, const char *fmt, ...)
-{
-    if (err && cap) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, cap, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 #define ALIGN16(n) (((n) + 15u) & ~(size_t)15u)
 
@@ -51,7 +40,7 @@ static int write_atomic(const eb_model_store_t *s, const char *name, const void 
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0)
-        return errs(err, cap, "%s: %s", tmp, strerror(errno));
+        return eb_errf(err, cap, "%s: %s", tmp, strerror(errno));
     const uint8_t *p = data;
     size_t done = 0;
     while (done < len) {
@@ -65,7 +54,7 @@ static int write_atomic(const eb_model_store_t *s, const char *name, const void 
     if (!ok || rename(tmp, path) != 0) {
         int e = errno;
         unlink(tmp);
-        return errs(err, cap, "%s: %s", path, strerror(e));
+        return eb_errf(err, cap, "%s: %s", path, strerror(e));
     }
     int dfd = open(s->dir, O_RDONLY | O_DIRECTORY);
     if (dfd >= 0) {
@@ -113,7 +102,7 @@ static eb_verify_status_t load_slot(eb_model_store_t *s, int k, char *err, size_
     path_of(s, slot_name[k], path, sizeof path);
     long n = read_into(path, s->buf[k], s->cap);
     if (n < 0)
-        return errs(err, cap, "%s: %s", path, n == -2 ? "larger than the slot" : strerror(errno)),
+        return eb_errf(err, cap, "%s: %s", path, n == -2 ? "larger than the slot" : strerror(errno)),
                n == -2 ? EB_VERIFY_E_OVERSIZED : EB_VERIFY_E_EMPTY;
     eb_verify_policy_t pol = s->policy;
     pol.min_release = 0;
@@ -122,7 +111,7 @@ static eb_verify_status_t load_slot(eb_model_store_t *s, int k, char *err, size_
     size_t off, len;
     eb_verify_status_t st = eb_model_verify(s->buf[k], (size_t)n, &pol, &man, &off, &len, err, cap);
     if (st == EB_VERIFY_OK && man.release > s->highest_release)
-        return errs(err, cap, "%s: release %llu above the counter %llu", path, (unsigned long long)man.release,
+        return eb_errf(err, cap, "%s: release %llu above the counter %llu", path, (unsigned long long)man.release,
                     (unsigned long long)s->highest_release),
                EB_VERIFY_E_ROLLBACK;
     if (st != EB_VERIFY_OK)
@@ -140,14 +129,14 @@ int eb_model_store_open(eb_model_store_t *s, const char *dir, const eb_verify_po
     memset(s, 0, sizeof *s);
     s->active = -1;
     if (strlen(dir) >= sizeof s->dir)
-        return errs(err, cap, "model dir '%s' longer than %zu bytes", dir, sizeof s->dir - 1);
+        return eb_errf(err, cap, "model dir '%s' longer than %zu bytes", dir, sizeof s->dir - 1);
     snprintf(s->dir, sizeof s->dir, "%s", dir);
     s->policy = *policy;
     uint8_t *m = (uint8_t *)(((uintptr_t)mem + 15u) & ~(uintptr_t)15u);
     size_t usable = mem_len - (size_t)(m - (uint8_t *)mem);
     s->cap = (usable / 5 * 2) & ~(size_t)15u;
     if (mem_len < 16 + 2 * EB_SIGNED_OVERHEAD || s->cap < EB_SIGNED_OVERHEAD)
-        return errs(err, cap, "model store memory %zu bytes is too small", mem_len);
+        return eb_errf(err, cap, "model store memory %zu bytes is too small", mem_len);
     s->buf[0] = m;
     s->buf[1] = m + s->cap;
     s->lanes = m + 2 * s->cap;
@@ -156,12 +145,12 @@ int eb_model_store_open(eb_model_store_t *s, const char *dir, const eb_verify_po
         s->policy.max_len = s->cap;
     char txt[32];
     if (access(dir, W_OK | X_OK) != 0)
-        return errs(err, cap, "model dir %s: %s", dir, strerror(errno));
+        return eb_errf(err, cap, "model dir %s: %s", dir, strerror(errno));
     if (read_small(s, "release", txt, sizeof txt) == 0) {
         char *e;
         s->highest_release = strtoull(txt, &e, 10);
         if (e == txt || (*e && *e != '\n'))
-            return errs(err, cap, "%s/release: '%s' is not a counter", dir, txt);
+            return eb_errf(err, cap, "%s/release: '%s' is not a counter", dir, txt);
     }
     if (read_small(s, "active", txt, sizeof txt) != 0)
         return 0; /* no model installed yet */
@@ -188,9 +177,9 @@ eb_verify_status_t eb_model_store_install(eb_model_store_t *s, const char *path,
     int k = s->active == 0 ? 1 : 0; /* the slot not in use */
     long n = read_into(path, s->buf[k], s->cap);
     if (n == -2)
-        return errs(err, cap, "%s: larger than the %zu-byte limit", path, s->cap), EB_VERIFY_E_OVERSIZED;
+        return eb_errf(err, cap, "%s: larger than the %zu-byte limit", path, s->cap), EB_VERIFY_E_OVERSIZED;
     if (n < 0)
-        return errs(err, cap, "%s: %s", path, strerror(errno)), EB_VERIFY_E_EMPTY;
+        return eb_errf(err, cap, "%s: %s", path, strerror(errno)), EB_VERIFY_E_EMPTY;
     eb_verify_policy_t pol = s->policy;
     pol.min_release = s->highest_release;
     pol.now = now;

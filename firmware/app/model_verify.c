@@ -1,10 +1,10 @@
 /* The box's check of a signed model file: sizes, container, then the ECDSA P-256 signature over every
  * byte before the trailer, and only then the manifest and the payload. Layout in model_verify.h. */
+#include "app/errf.h"
 #include "app/model_verify.h"
 
 #include <mbedtls/pk.h>
 #include <mbedtls/sha256.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,26 +64,15 @@ void eb_manifest_encode(const eb_manifest_t *m, uint8_t out[EB_MANIFEST_SIZE])
     put_kv(out + M_IMPORTANCES, m->summary.importances, EB_MANIFEST_IMPORTANCES);
 }
 
-static int errs(char *err, size_t cap, const char *fmt, ...)
-{
-    if (err && cap) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, cap, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 /* A fixed-size string field: NUL-terminated, zero after the NUL (one canonical encoding). */
 static int get_str(const uint8_t *b, size_t n, char *out, const char *field, char *err, size_t cap)
 {
     const uint8_t *nul = memchr(b, 0, n);
     if (!nul)
-        return errs(err, cap, "manifest %s is not NUL-terminated within %zu bytes", field, n);
+        return eb_errf(err, cap, "manifest %s is not NUL-terminated within %zu bytes", field, n);
     for (const uint8_t *p = nul; p < b + n; p++)
         if (*p)
-            return errs(err, cap, "manifest %s has bytes after its terminating NUL", field);
+            return eb_errf(err, cap, "manifest %s has bytes after its terminating NUL", field);
     memcpy(out, b, n);
     return 0;
 }
@@ -103,11 +92,11 @@ int eb_manifest_decode(const uint8_t in[EB_MANIFEST_SIZE], eb_manifest_t *m, cha
     memset(m, 0, sizeof *m);
     m->format_version = get32(in + M_VERSION);
     if (m->format_version != EB_MANIFEST_VERSION || get32(in + 4) != 0)
-        return errs(err, cap, "manifest format_version %u, this build reads %u", m->format_version,
+        return eb_errf(err, cap, "manifest format_version %u, this build reads %u", m->format_version,
                     EB_MANIFEST_VERSION);
     for (size_t i = M_END; i < EB_MANIFEST_SIZE; i++)
         if (in[i])
-            return errs(err, cap, "manifest reserved byte %zu is not zero", i);
+            return eb_errf(err, cap, "manifest reserved byte %zu is not zero", i);
     if (get_str(in + M_MODEL_ID, sizeof m->model_id, m->model_id, "model_id", err, cap) ||
         get_str(in + M_BOARD, sizeof m->board, m->board, "board", err, cap) ||
         get_kv(in + M_METRICS, m->summary.metrics, EB_MANIFEST_METRICS, "metric name", err, cap) ||
@@ -158,7 +147,7 @@ int eb_key_id(const uint8_t *pubkey, size_t len, uint8_t id[EB_KEY_ID_SIZE])
     return rc;
 }
 
-#define FAIL(code, ...) (errs(err, errcap, __VA_ARGS__), (code))
+#define FAIL(code, ...) (eb_errf(err, errcap, __VA_ARGS__), (code))
 
 static eb_verify_status_t check_container(const uint8_t *f, size_t len, size_t max, uint64_t *plen, char *err,
                                           size_t errcap)

@@ -128,9 +128,11 @@ LN_TARGET LN_INLINE __m512 row_value(__m512i F, __m512i NEG, const __m512 *T, co
     __m512 lo = _mm512_permutex2var_ps(T[0], F, T[1]);
     __m512 hi = _mm512_permutex2var_ps(T[2], F, T[3]);
     __m512 v = _mm512_mask_mov_ps(lo, _mm512_test_epi32_mask(F, _mm512_set1_epi32(32)), hi);
-    /* v ^ (NEG & sign) is ternary-logic table 0x78, v ^ (~NEG & sign) is 0xD2 */
-    return _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_castps_si512(v), NEG,
-                                                         _mm512_set1_epi32((int)LN_NEG), negnot ? 0xD2 : 0x78));
+    /* v ^ (NEG & sign) is ternary-logic table 0x78, v ^ (~NEG & sign) is 0xD2 (the table must be a literal
+     * for clang, hence two calls) */
+    __m512i x = _mm512_castps_si512(v), sign = _mm512_set1_epi32((int)LN_NEG);
+    return _mm512_castsi512_ps(negnot ? _mm512_ternarylogic_epi32(x, NEG, sign, 0xD2)
+                                      : _mm512_ternarylogic_epi32(x, NEG, sign, 0x78));
 }
 
 /* A block's byte holds a virtual feature vf (model.h: f, or nf + f for -x): f = min(vf, vf - nf)

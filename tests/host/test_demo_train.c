@@ -11,7 +11,7 @@ static int has(const char *dir, const char *name, const char *needle)
 {
     char path[512], err[256];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    char *text = eb_wf_read_file(path, NULL, err, sizeof err);
+    char *text = eb_read_file(path, NULL, err, sizeof err);
     int ok = text && (!needle || strstr(text, needle));
     free(text);
     return ok;
@@ -41,7 +41,7 @@ TEST(demo_train_chain)
     CHECK(has(dir, "mc/montecarlo.html", "<svg"));
     char log[200];
     snprintf(log, sizeof log, "%s.log", dir);
-    char err[256], *text = eb_wf_read_file(log, NULL, err, sizeof err);
+    char err[256], *text = eb_read_file(log, NULL, err, sizeof err);
     CHECK(text && strstr(text, "model.signed: OK"));
     free(text);
     snprintf(cmd, sizeof cmd, "rm -rf %s %s.log", dir, dir);

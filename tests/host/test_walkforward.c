@@ -149,7 +149,7 @@ static char *slurp(const char *dir, const char *name, size_t *len)
 {
     char path[512], err[256];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    return eb_wf_read_file(path, len, err, sizeof err);
+    return eb_read_file(path, len, err, sizeof err);
 }
 
 static int same_file(const char *a, const char *b, const char *name)

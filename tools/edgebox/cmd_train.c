@@ -111,7 +111,7 @@ static int choose(const opts_t *o, const eb_wf_config_t *cfg, eb_feature_params_
     }
     *hp = (eb_hparams_t){.learning_rate = 0.1, .max_leaves = 31, .min_child_weight = 20, .rounds = 200,
                          .early_stopping = cfg->early_stopping, .max_bin = cfg->max_bin, .seed = cfg->seed};
-    char *text = eb_wf_read_file(o->config, NULL, err, cap);
+    char *text = eb_read_file(o->config, NULL, err, cap);
     cJSON *doc = text ? cJSON_Parse(text) : NULL;
     free(text);
     int rc = eb_feature_config_read(cJSON_GetObjectItemCaseSensitive(doc, "features"), fp, err, cap);

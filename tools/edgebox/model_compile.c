@@ -32,8 +32,8 @@ int eb_compile_model(const char *data, size_t len, const eb_compile_opts_t *o, u
     return eb_errf(err, cap, "unknown model format: neither XGBoost JSON ('{') nor LightGBM text (\"tree\")");
 }
 
-/* Whole file into a malloc'd buffer (NUL-terminated, 16-byte aligned by malloc). */
-static char *slurp(const char *path, size_t *len, char *err, size_t cap)
+/* Whole file into a malloc'd buffer (NUL-terminated, 16-byte aligned by malloc); len may be NULL. */
+char *eb_read_file(const char *path, size_t *len, char *err, size_t cap)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -63,7 +63,8 @@ static char *slurp(const char *path, size_t *len, char *err, size_t cap)
         return NULL;
     }
     b[n] = '\0';
-    *len = n;
+    if (len)
+        *len = n;
     return b;
 }
 
@@ -71,7 +72,7 @@ int eb_compile_file(const char *path, const eb_compile_opts_t *o, uint8_t **out,
                     size_t cap)
 {
     size_t len;
-    char *data = slurp(path, &len, err, cap);
+    char *data = eb_read_file(path, &len, err, cap);
     if (!data)
         return -1;
     if (len >= 8 && !memcmp(data, EB_MODEL_MAGIC, 8)) {
@@ -91,4 +92,3 @@ int eb_compile_file(const char *path, const eb_compile_opts_t *o, uint8_t **out,
     return rc ? eb_errf(err, cap, "%s: %s", path, e2) : 0;
 }
 
-char *eb_read_file(const char *path, size_t *len, char *err, size_t cap) { return slurp(path, len, err, cap); }

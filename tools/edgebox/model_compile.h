@@ -35,7 +35,7 @@ int eb_compile_model(const char *data, size_t len, const eb_compile_opts_t *o,
 int eb_compile_file(const char *path, const eb_compile_opts_t *o,
                     uint8_t **out, size_t *out_len, char *err, size_t errcap);
 
-/* Reads a whole file into a malloc'd, NUL-terminated buffer (NULL with err on failure). */
+/* Reads a whole file into a malloc'd, NUL-terminated buffer (NULL with err on failure); len may be NULL. */
 char *eb_read_file(const char *path, size_t *len, char *err, size_t errcap);
 
 /* Key pair: writes DIR/model.key (PEM private key, mode 0600) and DIR/model.pub (PEM public key). */

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/errf.h" /* eb_errf, the tool's formatted-error helper */
 #include "tools/edgebox/model_compile.h"
 
 typedef struct {
@@ -52,7 +53,6 @@ uint32_t eb_ir_complete_depth(const eb_ir_t *ir);
 void eb_ir_write_complete(const eb_ir_t *ir, uint32_t depth, uint8_t *trees, uint8_t *images);
 
 /* snprintf into err (if not NULL) and return -1: the compiler's one way to fail. */
-int eb_errf(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* XGBoost's split rule on float32 (x rounded to float, then x < t) as a rule on the unrounded double:
  * the double d such that (double)x < d exactly when (float)x < t. */

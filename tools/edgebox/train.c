@@ -340,7 +340,7 @@ int eb_train_signals(const eb_dataset_t *ds, const uint8_t *blob, size_t blob_le
 int eb_train_read_model(const char *path, uint8_t **blob, size_t *len, char *err, size_t cap)
 {
     size_t n;
-    char *data = eb_wf_read_file(path, &n, err, cap);
+    char *data = eb_read_file(path, &n, err, cap);
     if (!data)
         return -1;
     size_t off = 0, plen = n;

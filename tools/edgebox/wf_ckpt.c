@@ -141,7 +141,7 @@ int eb_wf_ckpt_load(const char *path, eb_wf_setstate_t *s, char *err, size_t cap
         return -1;
     }
     fclose(f);
-    char *text = eb_wf_read_file(path, NULL, err, cap);
+    char *text = eb_read_file(path, NULL, err, cap);
     const char *rest;
     int done;
     if (!text)

@@ -231,7 +231,7 @@ int eb_wf_config_parse(const char *json, eb_wf_config_t *out, char *err, size_t 
 
 int eb_wf_config_load(const char *path, eb_wf_config_t *c, char *err, size_t cap)
 {
-    char *buf = eb_wf_read_file(path, NULL, err, cap);
+    char *buf = eb_read_file(path, NULL, err, cap);
     if (!buf)
         return -1;
     char inner[400];

@@ -12,38 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-char *eb_wf_read_file(const char *path, size_t *len, char *err, size_t cap)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, cap, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t n = 0, c = 1 << 16;
-    char *b = malloc(c + 1);
-    for (size_t r; b && (r = fread(b + n, 1, c - n, f)) > 0;) {
-        n += r;
-        if (n == c) {
-            char *nb = realloc(b, 2 * c + 1);
-            if (!nb)
-                free(b);
-            b = nb;
-            c *= 2;
-        }
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!b || bad) {
-        free(b);
-        snprintf(err, cap, "%s: read failed", path);
-        return NULL;
-    }
-    b[n] = '\0';
-    if (len)
-        *len = n;
-    return b;
-}
-
 static void sync_dir(const char *path)
 {
     char copy[4096];

@@ -1,15 +1,14 @@
-/* Files for the validation toolchain: whole-file reads and atomic writes (temp file, fsync, rename,
+/* Files for the validation toolchain: atomic writes (temp file, fsync, rename,
  * fsync of the directory), so a process killed at any point leaves either the old or the new file. */
 #ifndef EB_TOOLS_WF_IO_H
 #define EB_TOOLS_WF_IO_H
 
 #include "core/bar.h"
+#include "tools/edgebox/model_compile.h" /* eb_read_file: whole-file reads */
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* malloc'd, NUL-terminated; NULL with err on failure. */
-char *eb_wf_read_file(const char *path, size_t *len, char *err, size_t errcap);
 int eb_wf_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errcap);
 /* mkdir -p for one or two levels; 0 when the directory exists afterwards. */
 int eb_wf_mkdir(const char *path, char *err, size_t errcap);

@@ -26,7 +26,7 @@ static int gather(const eb_wf_ctx_t *x, char *const *src, int nsrc, char *err, s
             eb_wf_ckpt_path(src[d], s, from, sizeof from);
             eb_wf_ckpt_path(x->dir, s, to, sizeof to);
             size_t len;
-            char *text = eb_wf_read_file(from, &len, ignore, sizeof ignore);
+            char *text = eb_read_file(from, &len, ignore, sizeof ignore);
             if (!text)
                 continue;
             int rc = eb_wf_write_atomic(to, text, len, err, cap);

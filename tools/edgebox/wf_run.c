@@ -38,7 +38,7 @@ static int write_plan(const eb_wf_ctx_t *x, char *err, size_t cap)
                                 x->windows[i].train_start, x->windows[i].valid_start, x->windows[i].valid_end);
     snprintf(path, sizeof path, "%s/plan.txt", x->dir);
     size_t old_len;
-    char *old = eb_wf_read_file(path, &old_len, err, cap);
+    char *old = eb_read_file(path, &old_len, err, cap);
     if (old) {
         int same = old_len == len && memcmp(old, text, len) == 0;
         free(old);
