@@ -44,8 +44,12 @@ eb_arming_t eb_breakers_mask(const eb_breakers_t *b)
 
 eb_arming_t eb_breakers_update(eb_breakers_t *b, const eb_breaker_params_t *p, int64_t ms, double equity)
 {
+    /* Weeks and months are whole days: within the day of the last update their numbers cannot have
+     * moved, which spares the civil-date conversion on all but one bar a day. */
+    int64_t day = eb_period_number(EB_PERIOD_DAY, ms);
+    int same_day = b->started && day == b->period[EB_PERIOD_DAY];
     for (int i = 0; i < EB_PERIOD_COUNT; i++) {
-        int64_t n = eb_period_number((eb_period_t)i, ms);
+        int64_t n = i == EB_PERIOD_DAY ? day : same_day ? b->period[i] : eb_period_number((eb_period_t)i, ms);
         if (!b->started || n != b->period[i]) {
             b->period[i] = n;
             b->peak[i] = equity;

@@ -155,7 +155,7 @@ long eb_features_bars(const eb_features_t *f) { return (long)f->t; }
 /* Everything the feature groups share about bar t. */
 typedef struct {
     double o, h, l, c, v, r, body, body_ratio, upper, lower;
-    double atr, rsi, atr_pct, ma20;
+    double atr, rsi, atr_pct, atr_rank, ma20; /* atr_rank: of atr_pct in its 252-bar window */
     eb_ichimoku_value_t ich;
     int above, below, inside, green_cloud, hammer, hanging, engulf_bull, engulf_bear, piercing, spike;
     int bull_div, bear_div, low_vol;
@@ -229,7 +229,7 @@ static void rsi_features(eb_features_t *f, ctx_t *x, double *out)
 
 static void atr_features(eb_features_t *f, ctx_t *x, double *out, double atr5, double atr20, double atr_vol)
 {
-    double q10 = eb_pctl_quantile(f->atr_pct_win, 0.1), rank = eb_pctl_rank(f->atr_pct_win, x->atr_pct);
+    double q10 = eb_pctl_quantile(f->atr_pct_win, 0.1), rank = x->atr_rank;
     double m20 = eb_rstats_mean(f->atr_s20);
     /* Only a full 252-bar window counts, so warm-up bars never leak into volatility_squeeze_breakout. */
     x->low_vol = eb_pctl_count(f->atr_pct_win) == EB_FEATURES_ATR_HISTORY && x->atr_pct < q10;
@@ -339,12 +339,14 @@ static void update_indicators(eb_features_t *f, const eb_bar_t *b, ctx_t *x, dou
     x->ma20 = eb_rstats_mean(f->close20);
     x->atr_pct = x->atr / b->close * 100;
     *atr_vol = *drsi_corr = NAN;
-    if (!isnan(x->atr)) {
+    if (isnan(x->atr)) {
+        x->atr_rank = eb_pctl_rank(f->atr_pct_win, x->atr_pct);
+    } else {
         eb_rstats_push(f->atr_s20, x->atr);
         eb_rstats_push(f->atr_s5, x->atr);
         eb_rstats_push(f->atr_s252, x->atr);
         eb_minmax_step(f->atr_max, x->atr);
-        eb_pctl_push(f->atr_pct_win, x->atr_pct);
+        x->atr_rank = eb_pctl_push_rank(f->atr_pct_win, x->atr_pct);
         *atr_vol = eb_corr_step(f->atr_vol, x->atr, b->volume);
     }
     if (!isnan(x->rsi))

@@ -161,6 +161,7 @@ typedef struct {
     uint64_t schema_hash;
     const uint8_t *lanes; /* lane image (eb_model_attach_lanes) or NULL */
     uint32_t lane_groups;
+    const uint8_t *rows;  /* row image (eb_model_attach_rows) or NULL */
 } eb_model_t;
 
 /* Validates `len` bytes (8-byte aligned) in one pass and fills *m. On failure *m is zeroed and
@@ -196,6 +197,19 @@ typedef enum {
 size_t eb_model_lanes_size(const eb_model_t *m);
 /* Returns 0 when attached, -1 when the model has no use for a lane image or len is too small. */
 int eb_model_attach_lanes(eb_model_t *m, void *mem, size_t len);
+/* Many rows at once (backtests, training tools): a second image, eb_model_rows_size() bytes (0 when
+ * the model cannot use it: node graph, depth above 6, more than 64 features, or another architecture),
+ * filled by eb_model_attach_rows(), lets eb_model_predict_rows walk 32 rows per tree together on
+ * AVX-512 CPUs (model_rows.h). Without it, or on other CPUs, eb_model_predict_rows predicts row by row.
+ * Either way every row's output is bit-identical to eb_model_predict's. */
+size_t eb_model_rows_size(const eb_model_t *m);
+int eb_model_attach_rows(eb_model_t *m, void *mem, size_t len); /* 0, or -1 as eb_model_attach_lanes */
+/* eb_model_predict on n rows of num_features doubles, `stride` doubles apart: out receives n groups of
+ * eb_model_num_outputs() values. */
+void eb_model_predict_rows(const eb_model_t *m, const double *x, size_t stride, size_t n, double *out);
+/* 1 when eb_model_predict_rows walks rows together for m on this CPU. */
+int eb_model_rows_ready(const eb_model_t *m);
+
 /* The path eb_model_predict* take for m on this CPU. */
 eb_model_path_t eb_model_path(const eb_model_t *m);
 const char *eb_model_path_name(eb_model_path_t p);

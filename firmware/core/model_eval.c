@@ -4,6 +4,7 @@
  * for LightGBM's missing type Zero) takes the default child; categorical splits test a bitset. */
 #include "core/model.h"
 #include "core/model_lanes.h"
+#include "core/model_rows.h"
 
 #include <math.h>
 #include <string.h>
@@ -367,10 +368,9 @@ static void softmax(const double *z, uint32_t n, double *out)
         out[i] /= sum;
 }
 
-void eb_model_predict(const eb_model_t *m, const double *features, double *out)
+/* The objective's transform of one row's margins z. */
+static void outputs(const eb_model_t *m, const double *z, double *out)
 {
-    double z[EB_MODEL_MAX_CLASSES];
-    eb_model_predict_margin(m, features, z);
     switch ((eb_model_objective_t)m->objective) {
     case EB_MODEL_OBJ_SOFTPROB:
         softmax(z, m->num_groups, out);
@@ -389,6 +389,74 @@ void eb_model_predict(const eb_model_t *m, const double *features, double *out)
         out[0] = z[0];
         break;
     }
+}
+
+void eb_model_predict(const eb_model_t *m, const double *features, double *out)
+{
+    double z[EB_MODEL_MAX_CLASSES];
+    eb_model_predict_margin(m, features, z);
+    outputs(m, z, out);
+}
+
+size_t eb_model_rows_size(const eb_model_t *m)
+{
+#if defined(EB_ROWS_X86)
+    size_t n = eb_rows_image_bytes(m);
+    return n ? n + EB_ROWS_ALIGN - 1u : 0;
+#else
+    (void)m;
+    return 0;
+#endif
+}
+
+int eb_model_attach_rows(eb_model_t *m, void *mem, size_t len)
+{
+    size_t need = eb_model_rows_size(m);
+    if (need == 0 || mem == NULL || len < need)
+        return -1;
+#if defined(EB_ROWS_X86)
+    uint8_t *p = (uint8_t *)mem + (EB_ROWS_ALIGN - (uintptr_t)mem % EB_ROWS_ALIGN) % EB_ROWS_ALIGN;
+    eb_rows_build(m, p);
+    m->rows = p;
+#endif
+    return 0;
+}
+
+int eb_model_rows_ready(const eb_model_t *m)
+{
+#if defined(EB_ROWS_X86)
+    return m->rows != NULL && eb_lanes_cpu_ok();
+#else
+    (void)m;
+    return 0;
+#endif
+}
+
+void eb_model_predict_rows(const eb_model_t *m, const double *x, size_t stride, size_t n, double *out)
+{
+    const uint32_t no = eb_model_num_outputs(m);
+#if defined(EB_ROWS_X86)
+    if (eb_model_rows_ready(m)) {
+        const uint32_t ng = m->num_groups;
+        float acc[EB_MODEL_MAX_CLASSES * EB_ROWS_BLOCK] __attribute__((aligned(64)));
+        for (size_t i = 0; i < n; i += EB_ROWS_BLOCK) {
+            uint32_t k = n - i < EB_ROWS_BLOCK ? (uint32_t)(n - i) : EB_ROWS_BLOCK;
+            for (uint32_t g = 0; g < ng; g++)
+                for (uint32_t r = 0; r < EB_ROWS_BLOCK; r++)
+                    acc[g * EB_ROWS_BLOCK + r] = (float)m->base[g];
+            eb_rows_margins(m, x + i * stride, stride, k, acc);
+            for (uint32_t r = 0; r < k; r++) {
+                double z[EB_MODEL_MAX_CLASSES];
+                for (uint32_t g = 0; g < ng; g++)
+                    z[g] = (double)acc[g * EB_ROWS_BLOCK + r];
+                outputs(m, z, out + (i + r) * no);
+            }
+        }
+        return;
+    }
+#endif
+    for (size_t i = 0; i < n; i++)
+        eb_model_predict(m, x + i * stride, out + i * no);
 }
 
 uint32_t eb_model_num_features(const eb_model_t *m) { return m->num_features; }

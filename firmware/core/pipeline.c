@@ -18,7 +18,22 @@ static eb_pipeline_status_t check_model(const eb_model_t *m, uint64_t schema_has
     return EB_PIPELINE_OK;
 }
 
+/* Prefetched bars (eb_pipeline_prefetch): entries [head, n) wait for their steps. */
+struct eb_pipeline_ahead {
+    int head, n, rows_taken;
+    struct {
+        const eb_bar_t *bar;
+        int refused, ready; /* the step refuses it / its features are defined */
+    } e[EB_PIPELINE_AHEAD];
+    double x[EB_PIPELINE_AHEAD][EB_FEATURE_COUNT];
+    double probs[EB_PIPELINE_AHEAD][3];
+};
+
 static size_t head_size(void) { return (sizeof(eb_pipeline_t) + 7u) & ~(size_t)7u; }
+static size_t ahead_size(const eb_pipeline_config_t *c)
+{
+    return c->ahead ? (sizeof(struct eb_pipeline_ahead) + 7u) & ~(size_t)7u : 0;
+}
 
 static int window_ok(int w) { return w >= 20 && w <= EB_PIPELINE_MAX_ATR_WINDOW; }
 
@@ -30,7 +45,7 @@ size_t eb_pipeline_size(const eb_pipeline_config_t *c)
     size_t f = with_features ? eb_features_state_size(&c->features) : 0;
     if (with_features && f == 0)
         return 0;
-    return head_size() + f;
+    return head_size() + ahead_size(c) + f;
 }
 
 eb_pipeline_status_t eb_pipeline_init(void *mem, size_t size, const eb_pipeline_config_t *c, eb_pipeline_t **out)
@@ -57,15 +72,19 @@ eb_pipeline_status_t eb_pipeline_init(void *mem, size_t size, const eb_pipeline_
     p->model = c->model;
     p->params = c->features;
     p->schema_hash = hash;
+    size_t at = head_size() + ahead_size(c);
+    p->ahead = c->ahead ? (struct eb_pipeline_ahead *)(void *)((char *)mem + head_size()) : NULL;
+    if (p->ahead)
+        p->ahead->head = p->ahead->n = 0;
     if (c->model || c->with_features)
-        p->features = eb_features_init((char *)mem + head_size(), size - head_size(), &c->features);
+        p->features = eb_features_init((char *)mem + at, size - at, &c->features);
     *out = p;
     return EB_PIPELINE_OK;
 }
 
 eb_pipeline_status_t eb_pipeline_set_model(eb_pipeline_t *p, const eb_model_t *m)
 {
-    if (!p || (m && !p->features))
+    if (!p || (m && !p->features) || (p->ahead && p->ahead->head < p->ahead->n))
         return EB_PIPELINE_E_ARG;
     eb_pipeline_status_t st = m ? check_model(m, p->schema_hash) : EB_PIPELINE_OK;
     if (st != EB_PIPELINE_OK)
@@ -114,23 +133,82 @@ double eb_pipeline_atr_mean(const eb_pipeline_t *p)
     return p->atr_count == p->atr_window ? p->atr_sum / p->atr_window : NAN;
 }
 
+/* The step's refusal rule: a bar that fails its checks or does not come after the last accepted one. */
+static int refused(const eb_bar_t *bar, int has_last, int64_t last_ms)
+{
+    return eb_bar_check(bar) != EB_BAR_OK || (has_last && bar->open_time_ms <= last_ms);
+}
+
+int eb_pipeline_prefetch(eb_pipeline_t *p, const eb_bar_t *bars, int n)
+{
+    struct eb_pipeline_ahead *a = p ? p->ahead : NULL;
+    if (!a || !bars || n < 1 || n > EB_PIPELINE_AHEAD || a->head < a->n)
+        return -1;
+    if (!p->model)
+        return 0;
+    int has_last = p->engine.has_bar, rows = 0;
+    int64_t last = p->engine.last_time_ms;
+    for (int i = 0; i < n; i++) {
+        a->e[i].bar = &bars[i];
+        a->e[i].refused = refused(&bars[i], has_last, last);
+        a->e[i].ready = 0;
+        if (a->e[i].refused)
+            continue;
+        has_last = 1;
+        last = bars[i].open_time_ms;
+        /* ready rows are packed at the front of x, in bar order, for one batch through the model */
+        a->e[i].ready = eb_features_step(p->features, &bars[i], a->x[rows]) == 1;
+        rows += a->e[i].ready;
+    }
+    eb_model_predict_rows(p->model, &a->x[0][0], EB_FEATURE_COUNT, (size_t)rows, &a->probs[0][0]);
+    for (int r = 0; r < rows; r++)
+        eb_model_calibrate(p->model, a->probs[r], a->probs[r]);
+    a->head = 0;
+    a->n = n;
+    a->rows_taken = 0;
+    return n;
+}
+
+/* The features and model outputs for this bar: prefetched (1 = ok, -1 = not the bar that waits), or
+ * computed now (0). */
+static int take_prefetched(eb_pipeline_t *p, const eb_bar_t *bar, int *features_ready)
+{
+    struct eb_pipeline_ahead *a = p->ahead;
+    if (!a || a->head >= a->n)
+        return 0;
+    if (a->e[a->head].bar != bar)
+        return -1;
+    int i = a->head++;
+    if (a->e[i].ready) {
+        memcpy(p->x, a->x[a->rows_taken], sizeof p->x);
+        memcpy(p->probs, a->probs[a->rows_taken], 3 * sizeof p->probs[0]);
+        a->rows_taken++;
+    }
+    *features_ready = p->features_ready = a->e[i].ready;
+    return 1;
+}
+
 int eb_pipeline_step(eb_pipeline_t *p, const eb_bar_t *bar, int direction, eb_intent_t *out, int cap)
 {
     if (!p || !bar || cap < EB_ENGINE_MAX_INTENTS)
         return -1;
+    int features_ready = 1, pre = take_prefetched(p, bar, &features_ready);
+    if (pre < 0)
+        return -1;
     /* Refuse before any state moves, so a bad bar changes nothing anywhere. */
-    if (eb_bar_check(bar) != EB_BAR_OK || (p->engine.has_bar && bar->open_time_ms <= p->engine.last_time_ms)) {
+    if (refused(bar, p->engine.has_bar, p->engine.last_time_ms)) {
         p->engine.n.bad_bars++;
         return -1;
     }
     eb_engine_input_t in = {.direction = direction};
-    int features_ready = 1;
-    if (p->features)
+    if (p->features && !pre)
         features_ready = p->features_ready = eb_features_step(p->features, bar, p->x) == 1;
     if (p->model) {
         if (features_ready) {
-            eb_model_predict(p->model, p->x, p->probs);
-            eb_model_calibrate(p->model, p->probs, p->probs);
+            if (!pre) {
+                eb_model_predict(p->model, p->x, p->probs);
+                eb_model_calibrate(p->model, p->probs, p->probs);
+            }
             in.probs = p->probs;
             in.nprobs = 3;
         } else {

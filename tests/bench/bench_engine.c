@@ -31,8 +31,10 @@ typedef struct {
     double sink;
 } bench_t;
 
-/* One pass: every bar through the pipeline, market intents filled at the next open, stops at once. */
-static void pass_engine(bench_t *b, int model_free)
+/* One pass: every bar through the pipeline, market intents filled at the next open, stops at once.
+ * ahead: the backtest's way, EB_PIPELINE_AHEAD bars prefetched at a time (the model walks them
+ * together); without it, bar by bar as the daemon runs. */
+static void pass_engine(bench_t *b, int model_free, int ahead)
 {
     eb_pipeline_t *p;
     if (eb_pipeline_init(b->mem, b->size, &b->pc, &p) != EB_PIPELINE_OK)
@@ -43,6 +45,9 @@ static void pass_engine(bench_t *b, int model_free)
     eb_rng_seed(&rng, 1);
     for (size_t i = 0; i < b->n; i++) {
         const eb_bar_t *bar = &b->bars[i];
+        if (ahead && i % EB_PIPELINE_AHEAD == 0 &&
+            eb_pipeline_prefetch(p, bar, b->n - i < EB_PIPELINE_AHEAD ? (int)(b->n - i) : EB_PIPELINE_AHEAD) < 0)
+            abort();
         for (int k = 0; k < npend; k++)
             eb_engine_fill(&p->engine, &pend[k], bar->open, pend[k].qty, 0, bar->open_time_ms, NULL);
         npend = 0;
@@ -87,6 +92,33 @@ static double measure_predict(bench_t *b, const eb_model_t *m, double min_s)
     return (double)rows / t;
 }
 
+/* The same rows through eb_model_predict_rows (32 rows walked together), checked bit for bit against
+ * eb_model_predict first. */
+static double measure_predict_rows(bench_t *b, const eb_model_t *m, double min_s, int *identical)
+{
+    size_t rows = 0, ready = 0;
+    double *x = malloc(b->n * EB_FEATURE_COUNT * sizeof *x), *out = malloc(b->n * 3 * sizeof *out), one[3];
+    eb_features_t *f = eb_features_init(b->mem, b->size, &b->pc.features);
+    for (size_t i = 0; i < b->n; i++)
+        ready += eb_features_step(f, &b->bars[i], x + ready * EB_FEATURE_COUNT) == 1;
+    eb_model_predict_rows(m, x, EB_FEATURE_COUNT, ready, out);
+    *identical = 1;
+    for (size_t i = 0; i < ready; i++) {
+        eb_model_predict(m, x + i * EB_FEATURE_COUNT, one);
+        *identical &= memcmp(one, out + 3 * i, sizeof one) == 0;
+    }
+    double t0 = now_s(), t;
+    do {
+        eb_model_predict_rows(m, x, EB_FEATURE_COUNT, ready, out);
+        b->sink += out[0];
+        rows += ready;
+        t = now_s() - t0;
+    } while (t < min_s);
+    free(x);
+    free(out);
+    return (double)rows / t;
+}
+
 /* Repeats passes for at least min_s seconds; returns bars per second. */
 static double measure(bench_t *b, int what, double min_s)
 {
@@ -96,7 +128,7 @@ static double measure(bench_t *b, int what, double min_s)
         if (what == 0)
             pass_features(b);
         else
-            pass_engine(b, what == 2);
+            pass_engine(b, what == 2, what == 3);
         bars += b->n;
         t = now_s() - t0;
     } while (t < min_s);
@@ -165,22 +197,40 @@ int main(void)
     void *lanes = eb_tool_model_lanes(&model); /* as edgebox backtest does */
     printf("model path: %s\n", eb_model_path_name(eb_model_path(&model)));
     b.pc.model = &model;
+    b.pc.ahead = 1;
     b.size = eb_pipeline_size(&b.pc);
     b.mem = aligned_alloc(64, (b.size + 63) & ~(size_t)63);
-    double feat = measure(&b, 0, 1.0), full = measure(&b, 1, 2.0), pred = measure_predict(&b, &model, 1.0);
+    /* The two ways must end in the same state, bit for bit (tests/unit/test_pipeline_prefetch.c checks
+     * every intent; this guards the benchmark's own run). */
+    double fp[2];
+    for (int way = 0; way < 2; way++) {
+        b.sink = 0;
+        pass_engine(&b, 0, way);
+        fp[way] = b.sink;
+    }
+    double feat = measure(&b, 0, 1.0), one = measure(&b, 1, 1.0), full = measure(&b, 3, 2.0);
+    double pred = measure_predict(&b, &model, 1.0);
+    int same;
+    double pred_rows = measure_predict_rows(&b, &model, 1.0, &same);
     b.pc.model = NULL; /* model-free: no features, random signals */
     double free_ = measure(&b, 2, 1.0);
     printf("bars: %zu (%s), one core, same run\n", n, path);
-    printf("engine + model : %12.0f bars/s   (goal >= 1,000,000)%s\n", full, full >= 1e6 ? "" : "  BELOW GOAL");
+    printf("engine + model : %12.0f bars/s   (backtest: %d bars prefetched, the model walks them together; goal "
+           ">= 1,000,000)%s\n", full, EB_PIPELINE_AHEAD, full >= 1e6 ? "" : "  BELOW GOAL");
+    printf("  bar by bar   : %12.0f bars/s   (as the daemon runs; same final state: %s)\n", one,
+           fp[0] == fp[1] ? "yes" : "NO");
     printf("engine, model-free: %9.0f bars/s   (goal >= 5,000,000)%s\n", free_, free_ >= 5e6 ? "" : "  BELOW GOAL");
     printf("features only  : %12.0f bars/s   (the feature engine alone, for comparison)\n", feat);
     printf("model only     : %12.0f rows/s   (eb_model_predict, %u trees: %.1f ns per tree)\n", pred,
            eb_model_num_trees(&model), 1e9 / pred / eb_model_num_trees(&model));
+    printf("model, by rows : %12.0f rows/s   (eb_model_predict_rows: %.2f ns per tree, %s)\n", pred_rows,
+           1e9 / pred_rows / eb_model_num_trees(&model), same ? "bit-identical to eb_model_predict" : "DIFFERS");
     printf("references     : Jesse ~183,000 candles/s (Pi 5); NautilusTrader ~3,000,000 data points/s\n");
     printf("(sink %g)\n", b.sink);
+    int bad = fp[0] != fp[1] || !same;
     free(b.mem);
     free(lanes);
     free(blob);
     free(bars);
-    return 0;
+    return bad;
 }

@@ -1,12 +1,14 @@
-/* The host tool's models get the AVX-512 lane image (core/model.h) in heap memory: every prediction of
- * backtest, train, walk-forward and Monte Carlo then takes the fast walk on CPUs that have it. */
+/* The host tool's models get both AVX-512 images (core/model.h) in one heap block: the lane image (one
+ * row, 16 trees a register) and the row image (32 rows a tree, for eb_model_predict_rows). Every
+ * prediction of backtest, train, walk-forward and Monte Carlo then takes the fast walks on CPUs that
+ * have them; elsewhere the portable walk gives the same results. */
 #ifndef EB_TOOL_MODEL_LANES_H
 #define EB_TOOL_MODEL_LANES_H
 
 #include "core/model.h"
 
-/* Attaches a lane image to the opened model m. Returns the memory, to free() after m's last prediction,
- * or NULL when m has no use for one (or memory ran out): m then runs the portable walk, same results. */
+/* Attaches the images m can use to the opened model m. Returns the memory, to free() after m's last
+ * prediction, or NULL when m has no use for either (or memory ran out). */
 void *eb_tool_model_lanes(eb_model_t *m);
 
 #endif
