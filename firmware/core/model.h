@@ -199,9 +199,10 @@ size_t eb_model_lanes_size(const eb_model_t *m);
 int eb_model_attach_lanes(eb_model_t *m, void *mem, size_t len);
 /* Many rows at once (backtests, training tools): a second image, eb_model_rows_size() bytes (0 when
  * the model cannot use it: node graph, depth above 6, more than 64 features, or another architecture),
- * filled by eb_model_attach_rows(), lets eb_model_predict_rows walk 32 rows per tree together on
- * AVX-512 CPUs (model_rows.h). Without it, or on other CPUs, eb_model_predict_rows predicts row by row.
- * Either way every row's output is bit-identical to eb_model_predict's. */
+ * filled by eb_model_attach_rows(), lets eb_model_predict_rows walk 64 rows per tree together on
+ * AVX-512 CPUs (model_rows.h; about 48 KB of stack per call). Without it, on other CPUs, or for strides
+ * above INT32_MAX / 8 doubles, eb_model_predict_rows predicts row by row. Either way every row's output
+ * is bit-identical to eb_model_predict's. */
 size_t eb_model_rows_size(const eb_model_t *m);
 int eb_model_attach_rows(eb_model_t *m, void *mem, size_t len); /* 0, or -1 as eb_model_attach_lanes */
 /* eb_model_predict on n rows of num_features doubles, `stride` doubles apart: out receives n groups of

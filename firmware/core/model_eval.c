@@ -436,7 +436,8 @@ void eb_model_predict_rows(const eb_model_t *m, const double *x, size_t stride, 
 {
     const uint32_t no = eb_model_num_outputs(m);
 #if defined(EB_ROWS_X86)
-    if (eb_model_rows_ready(m)) {
+    /* transpose() gathers a row group with 32-bit element offsets (up to 7 strides) */
+    if (eb_model_rows_ready(m) && stride <= (size_t)INT32_MAX / 8u) {
         const uint32_t ng = m->num_groups;
         float acc[EB_MODEL_MAX_CLASSES * EB_ROWS_BLOCK] __attribute__((aligned(64)));
         for (size_t i = 0; i < n; i += EB_ROWS_BLOCK) {

@@ -3,7 +3,7 @@
  *
  * The lane evaluator (model_lanes.h) puts 16 trees of one row side by side; here the 16 lanes of a
  * register are 16 rows at the same tree, so every lane reads the same tree and its nodes come from
- * registers: one record per tree, walked by all rows of a block (EB_ROWS_BLOCK rows, two registers).
+ * registers: one record per tree, walked by all rows of a block (EB_ROWS_BLOCK rows, four registers).
  *   levels 0..3: each lane's value is picked from the candidate nodes' feature rows by a tree of masked
  *                blends keyed on the decisions so far (no gather); thresholds by one permute;
  *   levels 4, 5: one 16-lane gather from the block's transposed rows; node data by permutes;
@@ -24,16 +24,22 @@
 
 #define EB_ROWS_MAX_DEPTH 6u
 #define EB_ROWS_MAX_FEATURES 64u
-#define EB_ROWS_BLOCK 64u /* rows walked together: two registers per value */
+#define EB_ROWS_BLOCK 64u /* rows walked together: four registers per value (32 measured as fast) */
 #define EB_ROWS_ALIGN 64u
 
-/* One tree, 576 bytes. Unused entries are zero. */
+/* One tree, 768 bytes (12 cache lines). Nodes are found by their 1-based heap number h (level l's node
+ * j is 2^l + j), which is what the walk carries: permutes read only an index's low bits, so h itself
+ * indexes every table below (level 4's h = 16 + j reads entry j of a 16-entry table, and so on), with no
+ * per-level offset to add. Unused entries are zero. */
 typedef struct {
-    float thr_top[16]; /* levels 0..3 in heap order: level l's node j at 2^l - 1 + j */
-    float thr4[16];    /* level 4 */
-    float thr5[32];    /* level 5 */
-    float leaf[64];    /* the 2^D leaves, left to right */
-    uint8_t vf_top[16], vf4[16], vf5[32]; /* virtual features of the same nodes */
+    float thr_top[16];  /* levels 0..3, by h (entry 0 unused) */
+    float thr4[16];     /* level 4, node j */
+    float thr5[32];     /* level 5, node j */
+    float leaf[64];     /* leaf j at (2^D + j) & (D == 6 ? 63 : D == 5 ? 31 : 15), what the permutes read */
+    int32_t off4[16];   /* levels 4 and 5: the node's row in xt (virtual feature * EB_ROWS_BLOCK) */
+    int32_t off5[32];
+    uint8_t vf_top[16]; /* levels 0..3: virtual feature, by h */
+    uint8_t pad[48];    /* to whole cache lines: records are read with aligned loads */
 } eb_rows_tree_t;
 
 /* Bytes of the row image for m (without alignment slack); 0 when m cannot use it. */

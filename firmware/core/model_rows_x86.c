@@ -2,8 +2,8 @@
  * x86-64 with GCC/Clang only; its functions carry their own target attribute and model_eval.c calls them
  * only when CPUID says AVX-512 is there.
  *
- * Per tree and per register of rows, the walk keeps the node index p within the level (p = 2p + c, as
- * the lane walk) and the decision masks k[l]. Compares are vcmpps NGE_UQ: c = !(v >= thr), NaN
+ * Per tree and per register of rows, the walk keeps each lane's heap number h (h = 2h + c from 1, the
+ * lane walk's rule) and the decision masks k[l]. Compares are vcmpps NGE_UQ: c = !(v >= thr), NaN
  * included, which is the scalar walk's carry flag bit for bit. */
 #include "core/model_rows.h"
 
@@ -17,7 +17,7 @@
 #define RW_R (EB_ROWS_BLOCK / 16u) /* registers per value */
 #define RW_TOP 4u                  /* levels picked by blends */
 
-_Static_assert(sizeof(eb_rows_tree_t) == 576, "row tree record is 576 bytes");
+_Static_assert(sizeof(eb_rows_tree_t) == 768, "row tree record is 12 cache lines");
 
 size_t eb_rows_image_bytes(const eb_model_t *m)
 {
@@ -44,6 +44,12 @@ static void image_node(const uint8_t *img, uint32_t d, uint32_t l, uint32_t j, f
     }
 }
 
+/* Where leaf j of a depth-d tree sits (model_rows.h). */
+static uint32_t leaf_slot(uint32_t d, uint32_t j)
+{
+    return ((1u << d) + j) & (d >= 6 ? 63u : d == 5 ? 31u : 15u);
+}
+
 void eb_rows_build(const eb_model_t *m, uint8_t *mem)
 {
     const uint32_t d = m->depth;
@@ -55,12 +61,22 @@ void eb_rows_build(const eb_model_t *m, uint8_t *mem)
         eb_rows_tree_t *r = &rec[t];
         for (uint32_t l = 0; l < d; l++)
             for (uint32_t j = 0; j < (1u << l); j++) {
-                float *thr = l < RW_TOP ? &r->thr_top[(1u << l) - 1u + j] : l == 4 ? &r->thr4[j] : &r->thr5[j];
-                uint8_t *vf = l < RW_TOP ? &r->vf_top[(1u << l) - 1u + j] : l == 4 ? &r->vf4[j] : &r->vf5[j];
-                image_node(img, d, l, j, thr, vf);
+                float thr;
+                uint8_t vf;
+                image_node(img, d, l, j, &thr, &vf);
+                if (l < RW_TOP) {
+                    r->thr_top[(1u << l) + j] = thr;
+                    r->vf_top[(1u << l) + j] = vf;
+                } else if (l == 4) {
+                    r->thr4[j] = thr;
+                    r->off4[j] = (int32_t)(vf * EB_ROWS_BLOCK);
+                } else {
+                    r->thr5[j] = thr;
+                    r->off5[j] = (int32_t)(vf * EB_ROWS_BLOCK);
+                }
             }
         for (uint32_t j = 0; j < (1u << d); j++)
-            r->leaf[j] = bk[j >> 2].leaf[j & 3u];
+            r->leaf[leaf_slot(d, j)] = bk[j >> 2].leaf[j & 3u];
     }
 }
 
@@ -83,16 +99,16 @@ RW_TARGET RW_INLINE __m512 pick(const float *xt, const uint8_t *vf, const uint32
     return c[0];
 }
 
-/* The gathered value of codes F for register r: xt[F][16 r + lane]. */
-RW_TARGET RW_INLINE __m512 gathered(const float *xt, __m512i F, __m512i laneoff)
+/* The gathered value at xt offsets O (a node's row) for register r's lanes: xt[O + 16 r + lane]. */
+RW_TARGET RW_INLINE __m512 gathered(const float *xt, __m512i O, __m512i laneoff)
 {
-    __m512i idx = _mm512_add_epi32(_mm512_slli_epi32(F, 6), laneoff); /* EB_ROWS_BLOCK = 32 floats a feature */
-    return _mm512_i32gather_ps(idx, xt, 4);
+    return _mm512_i32gather_ps(_mm512_add_epi32(O, laneoff), xt, 4);
 }
 
-RW_TARGET RW_INLINE __m512i step(__m512i p, __mmask16 c)
+/* The next heap number: h = 2h + c. */
+RW_TARGET RW_INLINE __m512i step(__m512i h, __mmask16 c)
 {
-    return _mm512_mask_sub_epi32(_mm512_add_epi32(p, p), c, _mm512_add_epi32(p, p), _mm512_set1_epi32(-1));
+    return _mm512_mask_sub_epi32(_mm512_add_epi32(h, h), c, _mm512_add_epi32(h, h), _mm512_set1_epi32(-1));
 }
 
 /* One tree of depth d over the block: acc[r] += its leaf for every row. */
@@ -100,52 +116,53 @@ RW_TARGET RW_INLINE void tree(const eb_rows_tree_t *t, const float *xt, __m512 *
 {
     const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     const __m512 thr_top = _mm512_load_ps(t->thr_top);
-    __m512i p[RW_R];
+    __m512i h[RW_R];
     __mmask16 k[RW_R][RW_TOP];
     const uint32_t top = d < RW_TOP ? d : RW_TOP;
     RW_UNROLL
+    for (uint32_t r = 0; r < RW_R; r++)
+        h[r] = _mm512_set1_epi32(1);
+    RW_UNROLL
     for (uint32_t l = 0; l < top; l++) {
-        const __m512i base = _mm512_set1_epi32((int)((1u << l) - 1u));
         RW_UNROLL
         for (uint32_t r = 0; r < RW_R; r++) {
-            __m512 v = pick(xt + 16u * r, t->vf_top + (1u << l) - 1u, l, k[r]);
-            __m512 thr = l == 0 ? _mm512_set1_ps(t->thr_top[0])
-                                : _mm512_permutexvar_ps(_mm512_add_epi32(p[r], base), thr_top);
+            __m512 v = pick(xt + 16u * r, t->vf_top + (1u << l), l, k[r]);
+            __m512 thr = l == 0 ? _mm512_set1_ps(t->thr_top[1]) : _mm512_permutexvar_ps(h[r], thr_top);
             k[r][l] = _mm512_cmp_ps_mask(v, thr, _CMP_NGE_UQ);
-            p[r] = l == 0 ? _mm512_maskz_mov_epi32(k[r][0], _mm512_set1_epi32(1)) : step(p[r], k[r][l]);
+            h[r] = step(h[r], k[r][l]);
         }
     }
     if (d > 4) {
-        const __m512i F4 = _mm512_cvtepu8_epi32(_mm_load_si128((const __m128i *)(const void *)t->vf4));
+        const __m512i O4 = _mm512_load_si512(t->off4);
         const __m512 T4 = _mm512_load_ps(t->thr4);
         RW_UNROLL
         for (uint32_t r = 0; r < RW_R; r++) {
-            __m512 v = gathered(xt, _mm512_permutexvar_epi32(p[r], F4), _mm512_add_epi32(lane, _mm512_set1_epi32((int)(16u * r))));
-            p[r] = step(p[r], _mm512_cmp_ps_mask(v, _mm512_permutexvar_ps(p[r], T4), _CMP_NGE_UQ));
+            __m512 v = gathered(xt, _mm512_permutexvar_epi32(h[r], O4),
+                                _mm512_add_epi32(lane, _mm512_set1_epi32((int)(16u * r))));
+            h[r] = step(h[r], _mm512_cmp_ps_mask(v, _mm512_permutexvar_ps(h[r], T4), _CMP_NGE_UQ));
         }
     }
     if (d > 5) {
-        const __m512i F5a = _mm512_cvtepu8_epi32(_mm_load_si128((const __m128i *)(const void *)t->vf5));
-        const __m512i F5b = _mm512_cvtepu8_epi32(_mm_load_si128((const __m128i *)(const void *)(t->vf5 + 16)));
+        const __m512i O5a = _mm512_load_si512(t->off5), O5b = _mm512_load_si512(t->off5 + 16);
         const __m512 T5a = _mm512_load_ps(t->thr5), T5b = _mm512_load_ps(t->thr5 + 16);
         RW_UNROLL
         for (uint32_t r = 0; r < RW_R; r++) {
-            __m512 v = gathered(xt, _mm512_permutex2var_epi32(F5a, p[r], F5b),
+            __m512 v = gathered(xt, _mm512_permutex2var_epi32(O5a, h[r], O5b),
                                 _mm512_add_epi32(lane, _mm512_set1_epi32((int)(16u * r))));
-            p[r] = step(p[r], _mm512_cmp_ps_mask(v, _mm512_permutex2var_ps(T5a, p[r], T5b), _CMP_NGE_UQ));
+            h[r] = step(h[r], _mm512_cmp_ps_mask(v, _mm512_permutex2var_ps(T5a, h[r], T5b), _CMP_NGE_UQ));
         }
     }
     RW_UNROLL
     for (uint32_t r = 0; r < RW_R; r++) {
         __m512 leaf;
         if (d <= 4) {
-            leaf = _mm512_permutexvar_ps(p[r], _mm512_load_ps(t->leaf));
+            leaf = _mm512_permutexvar_ps(h[r], _mm512_load_ps(t->leaf));
         } else if (d == 5) {
-            leaf = _mm512_permutex2var_ps(_mm512_load_ps(t->leaf), p[r], _mm512_load_ps(t->leaf + 16));
+            leaf = _mm512_permutex2var_ps(_mm512_load_ps(t->leaf), h[r], _mm512_load_ps(t->leaf + 16));
         } else {
-            __m512 lo = _mm512_permutex2var_ps(_mm512_load_ps(t->leaf), p[r], _mm512_load_ps(t->leaf + 16));
-            __m512 hi = _mm512_permutex2var_ps(_mm512_load_ps(t->leaf + 32), p[r], _mm512_load_ps(t->leaf + 48));
-            leaf = _mm512_mask_blend_ps(_mm512_test_epi32_mask(p[r], _mm512_set1_epi32(32)), lo, hi);
+            __m512 lo = _mm512_permutex2var_ps(_mm512_load_ps(t->leaf), h[r], _mm512_load_ps(t->leaf + 16));
+            __m512 hi = _mm512_permutex2var_ps(_mm512_load_ps(t->leaf + 32), h[r], _mm512_load_ps(t->leaf + 48));
+            leaf = _mm512_mask_blend_ps(_mm512_test_epi32_mask(h[r], _mm512_set1_epi32(32)), lo, hi);
         }
         acc[r] = _mm512_add_ps(acc[r], leaf);
     }

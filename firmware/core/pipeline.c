@@ -184,13 +184,15 @@ static int take_prefetched(eb_pipeline_t *p, const eb_bar_t *bar, int *features_
         memcpy(p->probs, a->probs[a->rows_taken], 3 * sizeof p->probs[0]);
         a->rows_taken++;
     }
-    *features_ready = p->features_ready = a->e[i].ready;
+    *features_ready = a->e[i].ready;
+    if (!a->e[i].refused) /* a refused bar changes nothing, this flag included */
+        p->features_ready = a->e[i].ready;
     return 1;
 }
 
 int eb_pipeline_step(eb_pipeline_t *p, const eb_bar_t *bar, int direction, eb_intent_t *out, int cap)
 {
-    if (!p || !bar || cap < EB_ENGINE_MAX_INTENTS)
+    if (!p || !bar || !out || cap < EB_ENGINE_MAX_INTENTS)
         return -1;
     int features_ready = 1, pre = take_prefetched(p, bar, &features_ready);
     if (pre < 0)

@@ -76,13 +76,28 @@ static int compile(uint32_t nf, uint8_t **blob, eb_model_t *m)
     return rc ? rc : eb_model_open(m, *blob, len, NULL);
 }
 
-/* Attaches a lane image to m (returned for free(); NULL when m cannot use one) and says whether the
- * AVX-512 walk runs here. */
+/* Attaches the lane and row images to m (returned for free(); NULL when m can use neither) and says
+ * whether the AVX-512 walk runs here. */
 static void *lanes_for(eb_model_t *m, int *avx)
 {
     void *mem = eb_tool_model_lanes(m);
     *avx = eb_model_path(m) == EB_MODEL_PATH_AVX512;
     return mem;
+}
+
+/* Rows of x (n of them) whose eb_model_predict_rows output differs in any bit from eb_model_predict's. */
+static int rows_differ(const eb_model_t *m, const double *x, size_t n)
+{
+    uint32_t no = eb_model_num_outputs(m), nf = eb_model_num_features(m);
+    double *all = malloc(sizeof *all * no * n), one[EB_MODEL_MAX_CLASSES];
+    int differ = 0;
+    eb_model_predict_rows(m, x, nf, n, all);
+    for (size_t i = 0; i < n; i++) {
+        eb_model_predict(m, x + i * nf, one);
+        differ += memcmp(one, all + i * no, sizeof(double) * no) != 0;
+    }
+    free(all);
+    return differ;
 }
 
 /* Rows of m that the two evaluators answer differently in any bit (0 when only one exists here). */
@@ -189,9 +204,10 @@ static void fixture_paths(const char *name, const uint8_t *blob, size_t len)
     cut_t *cuts = malloc(sizeof *cuts * NCUT);
     size_t ncut = m.depth ? model_cuts(&m, cuts, NCUT) : 0;
     uint32_t nf = m.num_features, seed = 12345;
-    double *x = malloc(sizeof *x * nf);
+    double *rows = malloc(sizeof *rows * nf * ROWS);
     int differ = 0;
     for (int r = 0; r < ROWS; r++) {
+        double *x = rows + (size_t)r * nf;
         for (uint32_t f = 0; f < nf; f++) {
             seed = seed * 1103515245u + 12345u;
             uint32_t k = seed >> 8;
@@ -207,9 +223,12 @@ static void fixture_paths(const char *name, const uint8_t *blob, size_t len)
         differ += paths_differ(&m, x);
     }
     CHECK_MSG(differ == 0, "%s: %d of %d rows differ between the AVX-512 and portable walks", name, differ, ROWS);
-    fprintf(stderr, "  %-40s %s, %u features: %s\n", name, m.depth ? "complete" : "node graph", nf,
-            avx ? "AVX-512 = portable, bit for bit" : "portable walk only");
-    free(x), free(cuts), free(lanes);
+    int by_rows = rows_differ(&m, rows, ROWS); /* the row walk (or its row-by-row fallback) agrees too */
+    CHECK_MSG(by_rows == 0, "%s: %d of %d rows differ through eb_model_predict_rows", name, by_rows, ROWS);
+    fprintf(stderr, "  %-40s %s, %u features: %s; rows together: %s\n", name, m.depth ? "complete" : "node graph",
+            nf, avx ? "AVX-512 = portable, bit for bit" : "portable walk only",
+            eb_model_rows_ready(&m) ? "row walk = predict" : "row by row");
+    free(rows), free(cuts), free(lanes);
 }
 
 /* Every file under the fixtures that compiles as a model (inputs and expected values do not). */

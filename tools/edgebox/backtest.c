@@ -158,6 +158,7 @@ static int setup(bt_t *b, char *err, size_t cap)
 {
     eb_pipeline_config_t pc = b->o->cfg.pipeline;
     pc.model = NULL;
+    pc.ahead = 1; /* bars are prefetched in batches (run_bars): the model walks them together */
     if (b->o->signal == EB_BT_MODEL && open_model(b, &pc, err, cap) != 0)
         return -1;
     if (b->o->signal == EB_BT_FILE && load_signal_file(&b->sf, b->o->signal_file, err, cap) != 0)
@@ -260,24 +261,50 @@ static int finish(bt_t *b)
 
 /* --- the loop -------------------------------------------------------------------------------------- */
 
+/* Reads up to EB_PIPELINE_AHEAD bars (counting gaps, remembering lines); returns how many, and the
+ * reader's last answer in *rc (1: more may follow, 0: end, -1: error). */
+static int read_batch(bt_t *b, eb_bars_csv_t *rd, eb_bar_t *bars, long *lines, int *rc)
+{
+    int k = 0;
+    while (k < EB_PIPELINE_AHEAD && (*rc = eb_bars_csv_next(rd, &bars[k])) == 1) {
+        if (rd->gap_bars > 0) {
+            b->r->gaps++;
+            b->r->missing_bars += rd->gap_bars;
+        }
+        lines[k++] = rd->line;
+    }
+    return k;
+}
+
+/* One bar: fills pending at its open, the step, its intents, its equity point. */
+static int run_bar(bt_t *b, const eb_bar_t *bar)
+{
+    eb_intent_t it[EB_ENGINE_MAX_INTENTS];
+    int n;
+    if (fill_pending(b, bar->open, bar->open_time_ms) != 0 ||
+        (n = eb_pipeline_step(b->p, bar, signal_for(b, bar->open_time_ms), it, EB_ENGINE_MAX_INTENTS)) < 0)
+        return -1;
+    return take_intents(b, it, n, bar->open_time_ms) != 0 || add_point(b, bar->open_time_ms, bar->close) != 0 ? -1 : 0;
+}
+
+/* Batches of bars: prefetched (features and model outputs of the whole batch first, identical to
+ * computing them bar by bar), then stepped one by one. */
 static int run_bars(bt_t *b, char *err, size_t cap)
 {
     eb_bars_csv_t rd;
     if (eb_bars_csv_open(&rd, b->o->bars_path) != 0)
         return fail(err, cap, "%s", rd.err);
-    eb_intent_t it[EB_ENGINE_MAX_INTENTS];
-    eb_bar_t bar;
-    int rc, status = 0;
-    while (status == 0 && (rc = eb_bars_csv_next(&rd, &bar)) == 1) {
-        if (rd.gap_bars > 0) {
-            b->r->gaps++;
-            b->r->missing_bars += rd.gap_bars;
-        }
-        int n;
-        if (fill_pending(b, bar.open, bar.open_time_ms) != 0 ||
-            (n = eb_pipeline_step(b->p, &bar, signal_for(b, bar.open_time_ms), it, EB_ENGINE_MAX_INTENTS)) < 0 ||
-            take_intents(b, it, n, bar.open_time_ms) != 0 || add_point(b, bar.open_time_ms, bar.close) != 0)
-            status = fail(err, cap, "%s:%ld: the engine refused the bar or ran out of memory", b->o->bars_path, rd.line);
+    eb_bar_t bars[EB_PIPELINE_AHEAD];
+    long lines[EB_PIPELINE_AHEAD];
+    int rc = 1, status = 0;
+    while (status == 0 && rc == 1) {
+        int k = read_batch(b, &rd, bars, lines, &rc);
+        if (k > 0 && eb_pipeline_prefetch(b->p, bars, k) < 0)
+            status = fail(err, cap, "%s: the pipeline refused a batch", b->o->bars_path);
+        for (int i = 0; status == 0 && i < k; i++)
+            if (run_bar(b, &bars[i]) != 0)
+                status = fail(err, cap, "%s:%ld: the engine refused the bar or ran out of memory", b->o->bars_path,
+                              lines[i]);
     }
     if (status == 0 && rc < 0)
         status = fail(err, cap, "%s", rd.err);

@@ -11,4 +11,10 @@
  * prediction, or NULL when m has no use for either (or memory ran out). */
 void *eb_tool_model_lanes(eb_model_t *m);
 
+#include <stddef.h>
+
+/* Calibrated probabilities (3 per row) of the rows idx[0..n) of x (float32 rows of EB_FEATURE_COUNT, as
+ * the training dataset holds them), 64 rows at a time through eb_model_predict_rows. */
+void eb_tool_predict_rows(const eb_model_t *m, const float *x, const size_t *idx, size_t n, double *probs);
+
 #endif

@@ -306,6 +306,17 @@ void eb_trained_free(eb_trained_t *t)
     t->booster = NULL;
 }
 
+/* Row t's signal (and probabilities, when asked) from its calibrated probabilities p. */
+static void signal_row(const eb_signal_params_t *sp, const eb_model_t *m, const double *p, size_t t, int8_t *sig,
+                       double *probs)
+{
+    eb_signal_t sg;
+    sig[t] = (int8_t)(eb_signal_from_probs(sp, p, eb_model_num_classes(m), &sg) == 0 ? sg.direction : 0);
+    if (probs)
+        for (size_t k = 0; k < 3; k++)
+            probs[3 * t + k] = p[k];
+}
+
 int eb_train_signals(const eb_dataset_t *ds, const uint8_t *blob, size_t blob_len, size_t lo, size_t hi,
                      int8_t *sig, double *probs, char *err, size_t cap)
 {
@@ -318,20 +329,18 @@ int eb_train_signals(const eb_dataset_t *ds, const uint8_t *blob, size_t blob_le
     eb_signal_params_t sp;
     eb_signal_params_from_model(&sp, &m);
     void *lanes = eb_tool_model_lanes(&m);
-    double x[EB_FEATURE_COUNT], p[EB_MODEL_MAX_CLASSES];
-    for (size_t t = lo; t < hi; t++) {
+    size_t idx[64], k = 0;
+    double p[64 * 3];
+    for (size_t t = lo; t < hi; t++) { /* the ready rows, 64 at a time through the model */
         sig[t - lo] = 0;
-        if (!ds->ready[t])
-            continue;
-        for (int j = 0; j < EB_FEATURE_COUNT; j++)
-            x[j] = ds->x[t * EB_FEATURE_COUNT + (size_t)j];
-        eb_model_predict(&m, x, p);
-        eb_model_calibrate(&m, p, p);
-        eb_signal_t sg;
-        sig[t - lo] = (int8_t)(eb_signal_from_probs(&sp, p, eb_model_num_classes(&m), &sg) == 0 ? sg.direction : 0);
-        if (probs)
-            for (int k = 0; k < 3; k++)
-                probs[3 * (t - lo) + (size_t)k] = p[k];
+        if (ds->ready[t])
+            idx[k++] = t;
+        if (k == 64 || (t + 1 == hi && k > 0)) {
+            eb_tool_predict_rows(&m, ds->x, idx, k, p);
+            for (size_t i = 0; i < k; i++)
+                signal_row(&sp, &m, p + 3 * i, idx[i] - lo, sig, probs);
+            k = 0;
+        }
     }
     free(lanes);
     return 0;

@@ -99,14 +99,7 @@ static int predict_rows(const eb_dataset_t *ds, const size_t *rows, size_t n, co
         return -1;
     }
     void *lanes = eb_tool_model_lanes(&m);
-    double x[EB_FEATURE_COUNT], p[EB_MODEL_MAX_CLASSES];
-    for (size_t i = 0; i < n; i++) {
-        for (int j = 0; j < EB_FEATURE_COUNT; j++)
-            x[j] = ds->x[rows[i] * EB_FEATURE_COUNT + (size_t)j];
-        eb_model_predict(&m, x, p);
-        eb_model_calibrate(&m, p, p);
-        memcpy(probs + 3 * i, p, 3 * sizeof *p);
-    }
+    eb_tool_predict_rows(&m, ds->x, rows, n, probs);
     free(lanes);
     return 0;
 }
