@@ -1,6 +1,6 @@
 /* The feature engine: one bar in, 58 features out (SPEC section 4), O(1) amortised per bar except the
- * two 252-bar percentiles (O(log n) treap). All state is carved at init from the caller's block.
- * Definitions and boundary conventions: docs/features.md. */
+ * 252-bar percentile window (a sorted array: short walks and one shift per push). All state is carved at
+ * init from the caller's block. Definitions and boundary conventions: docs/features.md. */
 #include "core/features.h"
 
 #include "core/feature_schema.h"

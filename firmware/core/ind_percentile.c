@@ -17,6 +17,7 @@ eb_pctl_t *eb_pctl_init(void *mem, int n)
     eb_pctl_t *p = mem;
     p->n = n;
     p->pos = p->count = p->pad = 0;
+    p->hint_in = p->hint_out = 0;
     return p;
 }
 
@@ -38,18 +39,30 @@ static int bound(const double *s, int n, double x, int or_equal)
     return n == 1 && (or_equal ? *b <= x : *b < x) ? k + 1 : k;
 }
 
+/* First index in s[0..n) whose value is >= x, walking from `from` (any start gives the same answer). */
+static int walk_bound(const double *s, int n, double x, int from)
+{
+    int k = from < 0 ? 0 : from > n ? n : from;
+    while (k > 0 && s[k - 1] >= x)
+        k--;
+    while (k < n && s[k] < x)
+        k++;
+    return k;
+}
+
 /* Pushes x (not NaN); returns its index in the sorted window, the first of any equal values. */
 static int push_at(eb_pctl_t *p, double x)
 {
     double *s = sorted(p);
     int j;
     if (p->count < p->n) { /* filling: insert at its place */
-        j = bound(s, p->count, x, 0);
+        j = walk_bound(s, p->count, x, p->hint_in);
         memmove(s + j + 1, s + j, (size_t)(p->count - j) * sizeof *s);
         p->count++;
     } else { /* full: the leaving value's slot i and the new value's place j, then one shift between */
-        int i = bound(s, p->n, p->v[p->pos], 0);
-        j = bound(s, p->n, x, 0);
+        int i = walk_bound(s, p->n, p->v[p->pos], p->hint_out);
+        j = walk_bound(s, p->n, x, p->hint_in);
+        p->hint_out = i;
         if (j > i) {
             memmove(s + i, s + i + 1, (size_t)(j - 1 - i) * sizeof *s);
             j--;
@@ -58,6 +71,7 @@ static int push_at(eb_pctl_t *p, double x)
         }
     }
     s[j] = x;
+    p->hint_in = j;
     p->v[p->pos] = x;
     p->pos = eb_ind_ring_next(p->pos, p->n);
     return j;

@@ -1,9 +1,10 @@
 /* Order statistics of the last n values: the window kept twice, in push order (a ring, to know which
- * value leaves) and sorted (to answer). A push finds the leaving value and the new one's place by binary
- * search and shifts the values between them by one slot: O(log n) compares and a contiguous move of
- * |i - j| values, which for the feature engine's 252-value window is a few dozen cycles, several times
- * cheaper than the pointer-chasing tree this replaced. Counts, ranks and quantiles are binary searches
- * or direct reads. No allocation: both arrays live after the header.
+ * value leaves) and sorted (to answer). A push finds the leaving value's slot and the new value's place
+ * and shifts the values between them by one slot (a contiguous move of |i - j| values). Both searches
+ * start where the previous push's went in and left: consecutive values of a smooth series (the feature
+ * engine's ATR%) land a few slots apart, so a short walk beats a binary search's chain of dependent
+ * loads; the walk is exact from any start, and at worst O(n), like the move. Counts, ranks and quantiles
+ * are binary searches or direct reads. No allocation: both arrays live after the header.
  *
  * Conventions (those of pandas/numpy, which the seeds use):
  *   rank:     the average rank of x among the window, divided by its size: (less + less_or_equal + 1)/2/n
@@ -18,6 +19,7 @@
 
 typedef struct {
     int n, pos, count;
+    int hint_in, hint_out; /* where the last value went in and the last one left: search starts */
     int pad;
     double v[]; /* ring[n] (push order), then sorted[n] (ascending; the first count are in use) */
 } eb_pctl_t;

@@ -20,13 +20,13 @@ static eb_pipeline_status_t check_model(const eb_model_t *m, uint64_t schema_has
 
 /* Prefetched bars (eb_pipeline_prefetch): entries [head, n) wait for their steps. */
 struct eb_pipeline_ahead {
-    int head, n, rows_taken;
+    int head, n;
     struct {
         const eb_bar_t *bar;
         int refused, ready; /* the step refuses it / its features are defined */
     } e[EB_PIPELINE_AHEAD];
-    double x[EB_PIPELINE_AHEAD][EB_FEATURE_COUNT];
-    double probs[EB_PIPELINE_AHEAD][3];
+    double x[EB_PIPELINE_AHEAD][EB_FEATURE_COUNT]; /* entry i's features (as the step would write them) */
+    double probs[EB_PIPELINE_AHEAD][3];            /* and its calibrated outputs, when ready */
 };
 
 static size_t head_size(void) { return (sizeof(eb_pipeline_t) + 7u) & ~(size_t)7u; }
@@ -74,8 +74,8 @@ eb_pipeline_status_t eb_pipeline_init(void *mem, size_t size, const eb_pipeline_
     p->schema_hash = hash;
     size_t at = head_size() + ahead_size(c);
     p->ahead = c->ahead ? (struct eb_pipeline_ahead *)(void *)((char *)mem + head_size()) : NULL;
-    if (p->ahead)
-        p->ahead->head = p->ahead->n = 0;
+    if (p->ahead) /* zeroed once: refused entries' rows are walked too (never read), so never undefined */
+        memset(p->ahead, 0, sizeof *p->ahead);
     if (c->model || c->with_features)
         p->features = eb_features_init((char *)mem + at, size - at, &c->features);
     *out = p;
@@ -146,7 +146,7 @@ int eb_pipeline_prefetch(eb_pipeline_t *p, const eb_bar_t *bars, int n)
         return -1;
     if (!p->model)
         return 0;
-    int has_last = p->engine.has_bar, rows = 0;
+    int has_last = p->engine.has_bar;
     int64_t last = p->engine.last_time_ms;
     for (int i = 0; i < n; i++) {
         a->e[i].bar = &bars[i];
@@ -156,16 +156,16 @@ int eb_pipeline_prefetch(eb_pipeline_t *p, const eb_bar_t *bars, int n)
             continue;
         has_last = 1;
         last = bars[i].open_time_ms;
-        /* ready rows are packed at the front of x, in bar order, for one batch through the model */
-        a->e[i].ready = eb_features_step(p->features, &bars[i], a->x[rows]) == 1;
-        rows += a->e[i].ready;
+        a->e[i].ready = eb_features_step(p->features, &bars[i], a->x[i]) == 1;
     }
-    eb_model_predict_rows(p->model, &a->x[0][0], EB_FEATURE_COUNT, (size_t)rows, &a->probs[0][0]);
-    for (int r = 0; r < rows; r++)
-        eb_model_calibrate(p->model, a->probs[r], a->probs[r]);
+    /* One batch through the model; only the ready entries' outputs are used (the others are warm-up
+     * bars, walked for nothing, or refused ones). */
+    eb_model_predict_rows(p->model, &a->x[0][0], EB_FEATURE_COUNT, (size_t)n, &a->probs[0][0]);
+    for (int i = 0; i < n; i++)
+        if (a->e[i].ready)
+            eb_model_calibrate(p->model, a->probs[i], a->probs[i]);
     a->head = 0;
     a->n = n;
-    a->rows_taken = 0;
     return n;
 }
 
@@ -179,14 +179,13 @@ static int take_prefetched(eb_pipeline_t *p, const eb_bar_t *bar, int *features_
     if (a->e[a->head].bar != bar)
         return -1;
     int i = a->head++;
-    if (a->e[i].ready) {
-        memcpy(p->x, a->x[a->rows_taken], sizeof p->x);
-        memcpy(p->probs, a->probs[a->rows_taken], 3 * sizeof p->probs[0]);
-        a->rows_taken++;
-    }
     *features_ready = a->e[i].ready;
-    if (!a->e[i].refused) /* a refused bar changes nothing, this flag included */
-        p->features_ready = a->e[i].ready;
+    if (a->e[i].refused) /* a refused bar changes nothing */
+        return 1;
+    memcpy(p->x, a->x[i], sizeof p->x);
+    if (a->e[i].ready)
+        memcpy(p->probs, a->probs[i], 3 * sizeof p->probs[0]);
+    p->features_ready = a->e[i].ready;
     return 1;
 }
 

@@ -5,10 +5,12 @@
 #include "core/model.h"
 #include "tests/support/synth_hourly.h"
 #include "tests/support/check.h"
+#include "tests/support/model_gen.h"
 #include "tools/edgebox/train.h"
 #include "tools/edgebox/wf_tune.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <xgboost/c_api.h>
 
 static eb_bar_t *make_bars(size_t n, uint64_t seed) { return eb_test_synth_hourly(n, seed, 0.006); }
@@ -124,6 +126,34 @@ TEST(blob_matches_xgboost)
     free(bars);
 }
 
+/* Signals read 3 probabilities per row of 58 features: a model of another shape (one that opens and
+ * could carry the right schema hash) is refused before a row is read or a signal written. */
+TEST(signals_refuse_a_model_of_another_shape)
+{
+    size_t n = 600;
+    eb_wf_config_t c;
+    eb_dataset_t ds;
+    eb_bar_t *bars = setup(n, 5, &c, &ds);
+    eb_mgen_t g = {EB_MGEN_SEED};
+    static const uint32_t shapes[][2] = {{EB_FEATURE_COUNT, 4}, {EB_FEATURE_COUNT, 1}, {EB_FEATURE_COUNT + 1, 3}};
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        eb_mgen_spec_t sp;
+        eb_mgen_spec(&g, &sp, 6, shapes[i][0], shapes[i][1]);
+        size_t len;
+        uint8_t *blob = eb_mgen_blob(&g, &sp, &len);
+        int8_t sig[600];
+        double probs[3 * 600];
+        memset(sig, 0x55, sizeof sig);
+        char err[256] = "";
+        CHECK_EQ_INT(eb_train_signals(&ds, blob, len, 0, n, sig, probs, err, sizeof err), -1);
+        CHECK_MSG(strstr(err, "a trading model has 58 and 3") != NULL, "%s", err);
+        CHECK(sig[0] == 0x55 && sig[n - 1] == 0x55); /* nothing written */
+        free(blob);
+    }
+    eb_dataset_free(&ds);
+    free(bars);
+}
+
 TEST(platt_and_thresholds)
 {
     /* y = 1 exactly when z > 0 half the time: the fit sharpens (a > 1) and stays centred (b ~ 0). */
@@ -168,6 +198,7 @@ int main(void)
 {
     RUN(dataset_and_purge);
     RUN(blob_matches_xgboost);
+    RUN(signals_refuse_a_model_of_another_shape);
     RUN(platt_and_thresholds);
     RUN(too_few_rows_is_an_error);
     return eb_check_report();

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEPTH 6u        /* the deepest layout eb_model_predict_rows walks 32 rows at a time */
+#define DEPTH 6u        /* the deepest layout eb_model_predict_rows walks 64 rows at a time */
 #define TREES_PER_CLASS 16u
 #define HOUR_MS 3600000LL
 
@@ -121,7 +121,7 @@ static void write_decision(uint8_t *d)
 }
 
 /* fast: attach the lane and row images as `edgebox backtest` does, so on AVX-512 CPUs the bar-by-bar run
- * walks lanes and the prefetching run walks 32 rows together (both must still agree bit for bit). */
+ * walks lanes and the prefetching run walks 64 rows together (both must still agree bit for bit). */
 static int model_make(model_t *mo, const eb_bar_t *bars, size_t n, const eb_feature_params_t *fp, int fast)
 {
     enum { CAP = 2048 };
@@ -268,8 +268,8 @@ static void compare_step(diff_t *d, long i, const run_t *a, const run_t *b, int 
     note(d, D_INTENTS, na == nb && na > 0 && memcmp(ia, ib, (size_t)na * sizeof *ia) != 0, i);
     note(d, D_PROBS, memcmp(p->probs, q->probs, sizeof p->probs) != 0, i);
     note(d, D_FREADY, p->features_ready != q->features_ready, i);
-    /* x is left unspecified while the features warm up: compared once they are defined */
-    note(d, D_X, p->features_ready && q->features_ready && memcmp(p->x, q->x, sizeof p->x) != 0, i);
+    /* x holds what the features wrote for the last accepted bar, warm-up bars included */
+    note(d, D_X, memcmp(p->x, q->x, sizeof p->x) != 0, i);
     note(d, D_READY, p->ready != q->ready, i);
     note(d, D_ENGINE, memcmp(&p->engine, &q->engine, sizeof p->engine) != 0, i);
     note(d, D_ATR, !same_double(eb_pipeline_atr(p), eb_pipeline_atr(q)) ||

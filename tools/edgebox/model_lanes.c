@@ -18,10 +18,12 @@ void *eb_tool_model_lanes(eb_model_t *m)
     return mem;
 }
 
-void eb_tool_predict_rows(const eb_model_t *m, const float *x, const size_t *idx, size_t n, double *probs)
+int eb_tool_predict_rows(const eb_model_t *m, const float *x, const size_t *idx, size_t n, double *probs)
 {
     enum { BATCH = 64 };
     double rows[BATCH * EB_FEATURE_COUNT];
+    if (eb_model_num_features(m) != EB_FEATURE_COUNT || eb_model_num_outputs(m) != 3)
+        return -1;
     for (size_t i = 0; i < n; i += BATCH) {
         size_t k = n - i < BATCH ? n - i : BATCH;
         for (size_t r = 0; r < k; r++)
@@ -31,4 +33,5 @@ void eb_tool_predict_rows(const eb_model_t *m, const float *x, const size_t *idx
         for (size_t r = 0; r < k; r++)
             eb_model_calibrate(m, probs + 3 * (i + r), probs + 3 * (i + r));
     }
+    return 0;
 }

@@ -326,6 +326,11 @@ int eb_train_signals(const eb_dataset_t *ds, const uint8_t *blob, size_t blob_le
         snprintf(err, cap, "model: %s", me.msg);
         return -1;
     }
+    if (eb_model_num_features(&m) != EB_FEATURE_COUNT || eb_model_num_outputs(&m) != 3) {
+        snprintf(err, cap, "model: has %u features and %u outputs; a trading model has %d and 3",
+                 eb_model_num_features(&m), eb_model_num_outputs(&m), EB_FEATURE_COUNT);
+        return -1;
+    }
     eb_signal_params_t sp;
     eb_signal_params_from_model(&sp, &m);
     void *lanes = eb_tool_model_lanes(&m);
@@ -336,7 +341,7 @@ int eb_train_signals(const eb_dataset_t *ds, const uint8_t *blob, size_t blob_le
         if (ds->ready[t])
             idx[k++] = t;
         if (k == 64 || (t + 1 == hi && k > 0)) {
-            eb_tool_predict_rows(&m, ds->x, idx, k, p);
+            (void)eb_tool_predict_rows(&m, ds->x, idx, k, p); /* the shape was checked above */
             for (size_t i = 0; i < k; i++)
                 signal_row(&sp, &m, p + 3 * i, idx[i] - lo, sig, probs);
             k = 0;

@@ -99,9 +99,11 @@ static int predict_rows(const eb_dataset_t *ds, const size_t *rows, size_t n, co
         return -1;
     }
     void *lanes = eb_tool_model_lanes(&m);
-    eb_tool_predict_rows(&m, ds->x, rows, n, probs);
+    int rc = eb_tool_predict_rows(&m, ds->x, rows, n, probs);
     free(lanes);
-    return 0;
+    if (rc != 0)
+        snprintf(err, cap, "compiled model is not a %d-feature 3-output model", EB_FEATURE_COUNT);
+    return rc;
 }
 
 static void fit_platt(const eb_dataset_t *ds, const size_t *rows, size_t n, const double *probs, eb_trained_t *t)
