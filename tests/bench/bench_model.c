@@ -2,6 +2,7 @@
  * a 3-class x 200-round, depth-6 model on 58 features trained here with libxgboost (seeded data).
  *   single row: eb_model_predict per row  vs  XGBoosterPredictFromDense with a 1-row array
  *   batch:      eb_model_predict over all rows  vs  XGBoosterPredictFromDense on all rows (nthread=1)
+ *   together:   eb_model_predict_rows over all rows (64 walked together)  vs  the same XGBoost batch
  * Then callgrind instruction counts per row for both (the bench re-runs itself under valgrind with
  * collection switched on only around the prediction loop). Goals (issue 4): >= 20x faster than the
  * single-row C API and <= 5 ns per tree per row. Wall times are the best of 5 runs, ours and XGBoost's
@@ -165,6 +166,13 @@ static double portable_rows(const eb_model_t *m, const double *xd, int n)
     return sum;
 }
 
+/* All rows through eb_model_predict_rows (64 rows walked together). */
+static double ours_together(const eb_model_t *m, const double *xd, int n, double *out)
+{
+    eb_model_predict_rows(m, xd, NF, (size_t)n, out);
+    return out[2];
+}
+
 static double xgb_rows(BoosterHandle b, const float *xf, int n)
 {
     double sum = 0;
@@ -317,8 +325,20 @@ int main(int argc, char **argv)
     if (differ)
         return 1;
 
+    double *together = malloc(sizeof(double) * NROWS * CLASSES);
+    ours_together(&m, xd, NROWS, together);
+    int differ_rows = 0;
+    for (int i = 0; i < NROWS; i++) {
+        eb_model_predict(&m, xd + (size_t)i * NF, out);
+        differ_rows += memcmp(out, together + (size_t)i * CLASSES, sizeof(double) * CLASSES) != 0;
+    }
+    printf("rows      : eb_model_predict_rows (%s) vs eb_model_predict: %d of %d rows differ in any bit\n",
+           eb_model_rows_ready(&m) ? "64 rows walked together" : "row by row", differ_rows, NROWS);
+    if (differ_rows)
+        return 1;
+
     int reps = 5;
-    double best_ours = 1e30, best_xgb = 1e30, best_batch = 1e30, best_port = 1e30, sink = 0;
+    double best_ours = 1e30, best_xgb = 1e30, best_batch = 1e30, best_port = 1e30, best_tog = 1e30, sink = 0;
     for (int r = 0; r < reps; r++) {
         double a = now_ns();
         sink += ours_rows(&m, xd, NROWS);
@@ -332,6 +352,9 @@ int main(int argc, char **argv)
         a = now_ns();
         sink += xgb_predict(b, xf, NROWS)[0];
         best_batch = fmin(best_batch, (now_ns() - a) / NROWS);
+        a = now_ns();
+        sink += ours_together(&m, xd, NROWS, together);
+        best_tog = fmin(best_tog, (now_ns() - a) / NROWS);
     }
     printf("single row : ours %8.0f ns/row   XGBoost C API (PredictFromDense, 1 row) %8.0f ns/row   -> %.1fx "
            "faster (goal >= 20x)   [ours: %s]\n", best_ours, best_xgb, best_xgb / best_ours, path);
@@ -339,6 +362,8 @@ int main(int argc, char **argv)
            best_port, best_xgb / best_port, best_port / best_ours);
     printf("batch      : ours %8.0f ns/row   XGBoost C API (PredictFromDense, %d rows, nthread=1) %8.0f ns/row   "
            "-> %.1fx\n", best_ours, NROWS, best_batch, best_batch / best_ours);
+    printf("together   : ours %8.0f ns/row   (eb_model_predict_rows, %d rows; %.2f ns per tree)   same XGBoost batch "
+           "-> %.1fx\n", best_tog, NROWS, best_tog / trees, best_batch / best_tog);
     printf("per tree   : ours %.2f ns per tree per row (%u trees; goal <= 5 ns)\n", best_ours / trees, trees);
     printf("throughput : ours %.0f rows/s on one core\n", 1e9 / best_ours);
 
@@ -360,7 +385,7 @@ int main(int argc, char **argv)
     unlink(jpath);
     unlink(rpath);
     XGBoosterFree(b);
-    free(blob), free(xf), free(xd), free(lanes);
+    free(blob), free(xf), free(xd), free(lanes), free(together);
     printf("goals      : >= 20x the single-row C API: %s (%.1fx); <= 5 ns per tree per row: %s (%.2f ns)%s\n",
            best_xgb / best_ours >= 20 ? "met" : "NOT met", best_xgb / best_ours,
            best_ours / trees <= 5 ? "met" : "NOT met", best_ours / trees, sink > 0 ? "" : " ");
