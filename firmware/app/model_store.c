@@ -1,5 +1,6 @@
 /* A/B model slots with an atomically persisted anti-rollback counter (see model_store.h). */
 #include "app/errf.h"
+#include "app/file_write.h"
 #include "app/model_store.h"
 
 #include <errno.h>
@@ -31,40 +32,14 @@ static void path_of(const eb_model_store_t *s, const char *name, char *out, size
     snprintf(out, cap, "%s/%s", s->dir, name);
 }
 
-/* temp + fsync + rename + fsync(dir): after a crash the file is either the old or the new content. */
 static int write_atomic(const eb_model_store_t *s, const char *name, const void *data, size_t len, char *err,
                         size_t cap)
 {
-    char path[300], tmp[310];
+    char path[300];
     path_of(s, name, path, sizeof path);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0)
-        return eb_errf(err, cap, "%s: %s", tmp, strerror(errno));
-    const uint8_t *p = data;
-    size_t done = 0;
-    while (done < len) {
-        ssize_t w = write(fd, p + done, len - done);
-        if (w <= 0)
-            break;
-        done += (size_t)w;
-    }
-    int ok = done == len && fsync(fd) == 0;
-    ok = close(fd) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return eb_errf(err, cap, "%s: %s", path, strerror(e));
-    }
-    int dfd = open(s->dir, O_RDONLY | O_DIRECTORY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    return 0;
+    return eb_write_file_atomic(path, data, len, 0644, err, cap);
 }
 
-/* Reads a whole file into buf (cap bytes). Returns its length, -1 (error) or -2 (larger than cap). */
 static long read_into(const char *path, uint8_t *buf, size_t cap)
 {
     int fd = open(path, O_RDONLY);

@@ -3,7 +3,7 @@
  * no entries are taken (its arming bit is set); it resets when the drawdown recovers below
  * auto_reset x limit or when its period rolls over (the new period's peak is the equity at the roll).
  * The emergency break-even alert is on while the daily drawdown is >= breakeven_alert x daily limit.
- * Periods come from the bar's open time (UTC ms), computed without libc time functions. */
+ * Periods are computed from the bar's open time, in UTC ms, by integer arithmetic alone. */
 #ifndef EB_CORE_BREAKERS_H
 #define EB_CORE_BREAKERS_H
 

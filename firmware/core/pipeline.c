@@ -169,24 +169,27 @@ int eb_pipeline_prefetch(eb_pipeline_t *p, const eb_bar_t *bars, int n)
     return n;
 }
 
-/* The features and model outputs for this bar: prefetched (1 = ok, -1 = not the bar that waits), or
- * computed now (0). */
+enum { PRE_NONE = 0, PRE_TAKEN = 1, PRE_REFUSED = 2, PRE_WRONG_BAR = -1 };
+
+/* The features and model outputs for this bar: prefetched (PRE_TAKEN; PRE_REFUSED when the prefetch
+ * found the step must refuse it, so the rule is not run twice), PRE_WRONG_BAR when another bar waits, or
+ * PRE_NONE: computed now. */
 static int take_prefetched(eb_pipeline_t *p, const eb_bar_t *bar, int *features_ready)
 {
     struct eb_pipeline_ahead *a = p->ahead;
     if (!a || a->head >= a->n)
-        return 0;
+        return PRE_NONE;
     if (a->e[a->head].bar != bar)
-        return -1;
+        return PRE_WRONG_BAR;
     int i = a->head++;
-    *features_ready = a->e[i].ready;
     if (a->e[i].refused) /* a refused bar changes nothing */
-        return 1;
+        return PRE_REFUSED;
+    *features_ready = a->e[i].ready;
     memcpy(p->x, a->x[i], sizeof p->x);
     if (a->e[i].ready)
         memcpy(p->probs, a->probs[i], 3 * sizeof p->probs[0]);
     p->features_ready = a->e[i].ready;
-    return 1;
+    return PRE_TAKEN;
 }
 
 int eb_pipeline_step(eb_pipeline_t *p, const eb_bar_t *bar, int direction, eb_intent_t *out, int cap)
@@ -194,19 +197,19 @@ int eb_pipeline_step(eb_pipeline_t *p, const eb_bar_t *bar, int direction, eb_in
     if (!p || !bar || !out || cap < EB_ENGINE_MAX_INTENTS)
         return -1;
     int features_ready = 1, pre = take_prefetched(p, bar, &features_ready);
-    if (pre < 0)
+    if (pre == PRE_WRONG_BAR)
         return -1;
     /* Refuse before any state moves, so a bad bar changes nothing anywhere. */
-    if (refused(bar, p->engine.has_bar, p->engine.last_time_ms)) {
+    if (pre == PRE_REFUSED || (pre == PRE_NONE && refused(bar, p->engine.has_bar, p->engine.last_time_ms))) {
         p->engine.n.bad_bars++;
         return -1;
     }
     eb_engine_input_t in = {.direction = direction};
-    if (p->features && !pre)
+    if (p->features && pre == PRE_NONE)
         features_ready = p->features_ready = eb_features_step(p->features, bar, p->x) == 1;
     if (p->model) {
         if (features_ready) {
-            if (!pre) {
+            if (pre == PRE_NONE) {
                 eb_model_predict(p->model, p->x, p->probs);
                 eb_model_calibrate(p->model, p->probs, p->probs);
             }

@@ -1,6 +1,6 @@
 /* The stale-data interlock's rule (SPEC section 2): the data is stale when the newest closed bar is older
- * than two bar intervals plus a grace period. A bar's age counts from its open time (bars are named by
- * their open time everywhere): a bar opened at T closes at T + interval, and its successor closes at
+ * than two bar intervals plus a grace period. A bar's age counts from its open time, as bars are named by
+ * their open time everywhere: a bar opened at T closes at T + interval, and its successor closes at
  * T + 2 intervals, so "older than two intervals plus grace" means the successor is overdue by more than
  * the grace period. Pure: the time comes in as an argument. */
 #ifndef EB_CORE_STALE_H

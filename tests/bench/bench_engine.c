@@ -73,51 +73,47 @@ static void pass_features(bench_t *b)
         b->sink += eb_features_step(f, &b->bars[i], x);
 }
 
-/* The model alone on the feature rows of every ready bar (where the engine's time goes). */
-static double measure_predict(bench_t *b, const eb_model_t *m, double min_s)
+/* The feature rows of every ready bar (malloc'd), the model's input in the engine. */
+static double *ready_rows(bench_t *b, size_t *ready)
 {
-    size_t rows = 0, ready = 0;
-    double *x = malloc(b->n * EB_FEATURE_COUNT * sizeof *x), probs[3];
+    double *x = malloc(b->n * EB_FEATURE_COUNT * sizeof *x);
     eb_features_t *f = eb_features_init(b->mem, b->size, &b->pc.features);
+    *ready = 0;
     for (size_t i = 0; i < b->n; i++)
-        ready += eb_features_step(f, &b->bars[i], x + ready * EB_FEATURE_COUNT) == 1;
-    double t0 = now_s(), t;
-    do {
-        for (size_t i = 0; i < ready; i++) {
-            eb_model_predict(m, x + i * EB_FEATURE_COUNT, probs);
-            b->sink += probs[0];
-        }
-        rows += ready;
-        t = now_s() - t0;
-    } while (t < min_s);
-    free(x);
-    return (double)rows / t;
+        *ready += eb_features_step(f, &b->bars[i], x + *ready * EB_FEATURE_COUNT) == 1;
+    return x;
 }
 
-/* The same rows through eb_model_predict_rows (64 rows walked together), checked bit for bit against
- * eb_model_predict first. */
-static double measure_predict_rows(bench_t *b, const eb_model_t *m, double min_s, int *identical)
+/* 1 when eb_model_predict_rows answers every row exactly as eb_model_predict does. */
+static int rows_identical(const eb_model_t *m, const double *x, size_t n, double *out)
 {
-    size_t rows = 0, ready = 0;
-    double *x = malloc(b->n * EB_FEATURE_COUNT * sizeof *x), *out = malloc(b->n * 3 * sizeof *out), one[3];
-    eb_features_t *f = eb_features_init(b->mem, b->size, &b->pc.features);
-    for (size_t i = 0; i < b->n; i++)
-        ready += eb_features_step(f, &b->bars[i], x + ready * EB_FEATURE_COUNT) == 1;
-    eb_model_predict_rows(m, x, EB_FEATURE_COUNT, ready, out);
-    *identical = 1;
-    for (size_t i = 0; i < ready; i++) {
+    double one[3];
+    int same = 1;
+    eb_model_predict_rows(m, x, EB_FEATURE_COUNT, n, out);
+    for (size_t i = 0; i < n; i++) {
         eb_model_predict(m, x + i * EB_FEATURE_COUNT, one);
-        *identical &= memcmp(one, out + 3 * i, sizeof one) == 0;
+        same &= memcmp(one, out + 3 * i, sizeof one) == 0;
     }
+    return same;
+}
+
+/* The model alone on those rows (where the engine's time goes): one row at a time (eb_model_predict),
+ * or all together (eb_model_predict_rows, 64 rows walked at once). Rows per second. */
+static double measure_model(bench_t *b, const eb_model_t *m, const double *x, size_t n, int together, double *out,
+                            double min_s)
+{
+    size_t rows = 0;
     double t0 = now_s(), t;
     do {
-        eb_model_predict_rows(m, x, EB_FEATURE_COUNT, ready, out);
+        if (together)
+            eb_model_predict_rows(m, x, EB_FEATURE_COUNT, n, out);
+        else
+            for (size_t i = 0; i < n; i++)
+                eb_model_predict(m, x + i * EB_FEATURE_COUNT, out + 3 * i);
         b->sink += out[0];
-        rows += ready;
+        rows += n;
         t = now_s() - t0;
     } while (t < min_s);
-    free(x);
-    free(out);
     return (double)rows / t;
 }
 
@@ -222,9 +218,13 @@ int main(void)
     }
     int same_end = memcmp(&end[0], &end[1], sizeof end[0]) == 0;
     double feat = measure(&b, 0, 1.0), one = measure(&b, 1, 1.0), full = measure(&b, 3, 2.0);
-    double pred = measure_predict(&b, &model, 1.0);
-    int same;
-    double pred_rows = measure_predict_rows(&b, &model, 1.0, &same);
+    size_t ready;
+    double *rows = ready_rows(&b, &ready), *outs = malloc(ready * 3 * sizeof *outs);
+    int same = rows_identical(&model, rows, ready, outs);
+    double pred = measure_model(&b, &model, rows, ready, 0, outs, 1.0);
+    double pred_rows = measure_model(&b, &model, rows, ready, 1, outs, 1.0);
+    free(rows);
+    free(outs);
     b.pc.model = NULL; /* model-free: no features, random signals */
     double free_ = measure(&b, 2, 1.0);
     printf("bars: %zu (%s), one core, same run\n", n, path);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/file_write.h"
 #include "tools/edgebox/model_compile.h"
 #include "tools/edgebox/model_ir.h"
 
@@ -34,24 +35,6 @@ static void rng_free(rng_t *r)
     mbedtls_entropy_free(&r->ent);
 }
 
-/* Writes a whole file with the given mode (created exclusively through a temp name, then renamed). */
-static int write_file(const char *path, const void *data, size_t len, mode_t mode, char *err, size_t cap)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
-    if (fd < 0)
-        return eb_errf(err, cap, "%s: %s", tmp, strerror(errno));
-    int ok = fchmod(fd, mode) == 0 && write(fd, data, len) == (ssize_t)len && fsync(fd) == 0;
-    ok = close(fd) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return eb_errf(err, cap, "%s: %s", path, strerror(e));
-    }
-    return 0;
-}
-
 int eb_keygen(const char *dir, char *err, size_t cap)
 {
     rng_t r;
@@ -72,10 +55,10 @@ int eb_keygen(const char *dir, char *err, size_t cap)
         rc = eb_errf(err, cap, "%s: %s", dir, strerror(errno));
     snprintf(path, sizeof path, "%s/model.key", dir);
     if (!rc)
-        rc = write_file(path, priv, strlen((char *)priv), 0600, err, cap);
+        rc = eb_write_file_atomic(path, priv, strlen((char *)priv), 0600, err, cap);
     snprintf(path, sizeof path, "%s/model.pub", dir);
     if (!rc)
-        rc = write_file(path, pub, strlen((char *)pub), 0644, err, cap);
+        rc = eb_write_file_atomic(path, pub, strlen((char *)pub), 0644, err, cap);
     memset(priv, 0, sizeof priv);
     return rc;
 }
