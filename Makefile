@@ -3,12 +3,15 @@
 #   make                  host build: build/host/bin/edgeboxd and build/host/bin/edgebox
 #   make BOARD=rpi4       static aarch64 edgeboxd in build/rpi4/bin (boards: see board/)
 #   make test             unit + integration tests (BOARD=rpi4 test: the same under qemu-aarch64-static)
+#   make test-long        the same with the long variants (EB_TEST_LONG=1), e.g. 240 kill-switch presses
 #   make check            test + ASan/UBSan build of the tests + valgrind over edgeboxd --self-test + cppcheck
 #   make run              the appliance on the simulated board, paper mode, generated data (Ctrl-C stops)
 #   make demo-train       the workstation chain: data -> walk-forward (small grid) -> Monte Carlo -> signed blob
 #   make bench            benchmarks, each beside the reference it is compared with
 #   make fuzz             libFuzzer targets for a fixed time each (FUZZ_SECONDS)
 #   make deps             only the dependency builder (Debian packages, libcurl, cJSON)
+#   make image BOARD=rpi4  the SD-card image build/rpi4/image/edgebox-rpi4.img (root; docs/image.md)
+#   make image-test       inspect that image; boot the qemu-virt one in QEMU to READY (root)
 #   make clean            remove build/<board> (the downloaded sources stay in build/deps-cache)
 
 BOARD ?= sim
@@ -40,17 +43,19 @@ DEP_LIBS := -L$(SYSROOT)/lib -lcurl -lcjson -lmbedtls -lmbedx509 -lmbedcrypto -l
 HOST_LIBS := -lxgboost
 
 CORE_SRC := $(wildcard firmware/core/*.c)
-HAL_SRC  := $(wildcard hal/*.c)
-APP_SRC  := $(filter-out firmware/app/main.c firmware/app/malloc_override.c,$(wildcard firmware/app/*.c))
-TOOL_SRC := $(filter-out tools/edgebox/main.c,$(wildcard tools/edgebox/*.c))
+COMMON_SRC := $(wildcard firmware/common/*.c)
+HAL_SRC  := $(wildcard hal/*/*.c)
+APP_SRC  := $(filter-out firmware/app/main.c firmware/app/malloc_override.c,$(wildcard firmware/app/*.c firmware/app/daemon/*.c firmware/app/http/*.c))
+TOOL_SRC := $(filter-out tools/edgebox/cli/main.c,$(wildcard tools/edgebox/*/*.c))
 GEN_CMDS := $(B)/gen/commands.def
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 
 LIB_CORE := $(B)/lib/libebcore.a
+LIB_COMMON := $(B)/lib/libebcommon.a
 LIB_HAL  := $(B)/lib/libebhal.a
 LIB_APP  := $(B)/lib/libebapp.a
 LIB_TOOL := $(B)/lib/libebtool.a
-FW_LIBS  := $(LIB_APP) $(LIB_HAL) $(LIB_CORE)
+FW_LIBS  := $(LIB_APP) $(LIB_HAL) $(LIB_COMMON) $(LIB_CORE)
 
 DAEMON := $(B)/bin/edgeboxd
 TOOL   := $(B)/bin/edgebox
@@ -67,13 +72,14 @@ SYSTEM_T := $(wildcard tests/system/test_*.sh)
 ALL_TESTS := $(UNIT_T) $(INTEG_T) $(if $(filter yes,$(HOST)),$(HOST_T) $(SYSTEM_T),)
 
 .SECONDARY:
-.PHONY: all deps test check run demo-train bench fuzz clean lint asan-test valgrind-selftest help
+.PHONY: image image-test
+.PHONY: all deps test test-long check run demo-train bench fuzz clean lint asan-test valgrind-selftest help
 .DEFAULT_GOAL := all
 
 all: $(DAEMON) $(if $(filter yes,$(HOST)),$(TOOL),) $(if $(filter yes,$(BOARD_STATIC)),size,)
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# *//'
+	@sed -n '3,15p' Makefile | sed 's/^# *//'
 	@echo "boards: $(BOARDS)"
 
 deps: $(DEPS)
@@ -92,12 +98,13 @@ $(B)/obj/%.o: %.c | $(DEPS)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # The host tool's command table, from the EB_COMMAND(name, "summary") line of each cmd_*.c, sorted.
-$(GEN_CMDS): $(wildcard tools/edgebox/cmd_*.c)
+$(GEN_CMDS): $(wildcard tools/edgebox/cli/cmd_*.c)
 	@mkdir -p $(@D)
 	@grep -h '^EB_COMMAND(' $^ | sed 's/^EB_COMMAND(/CMD(/' | sort > $@.tmp
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 
 $(LIB_CORE): $(call obj,$(CORE_SRC))
+$(LIB_COMMON): $(call obj,$(COMMON_SRC))
 $(LIB_HAL):  $(call obj,$(HAL_SRC))
 $(LIB_APP):  $(call obj,$(APP_SRC))
 $(LIB_TOOL): $(call obj,$(TOOL_SRC))
@@ -110,7 +117,7 @@ $(DAEMON): $(call obj,firmware/app/main.c firmware/app/malloc_override.c) $(FW_L
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(LINK_STATIC) -o $@ $^ $(DEP_LIBS)
 
-$(TOOL): $(call obj,tools/edgebox/main.c) $(LIB_TOOL) $(FW_LIBS)
+$(TOOL): $(call obj,tools/edgebox/cli/main.c) $(LIB_TOOL) $(FW_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(DEP_LIBS) $(HOST_LIBS)
 
@@ -136,6 +143,10 @@ $(B)/bench/%: tests/bench/%.c $(call obj,$(TEST_SUPPORT)) $(LIB_TOOL) $(FW_LIBS)
 test: all $(ALL_TESTS)
 	@EB_RUNNER="$(RUNNER)" EB_BUILD=$(B) tests/run-tests.sh $(ALL_TESTS)
 
+# The same tests with their long variants (EB_TEST_LONG=1: e.g. 240 kill-switch presses through start-up).
+test-long: all $(ALL_TESTS)
+	@EB_TEST_LONG=1 EB_RUNNER="$(RUNNER)" EB_BUILD=$(B) tests/run-tests.sh $(ALL_TESTS)
+
 # ASan + UBSan build of the portable and host tests in build/host-asan (the integration tests replace
 # malloc themselves, which the sanitizers' own allocator forbids, so they run in the plain build).
 asan-test:
@@ -157,6 +168,19 @@ lint:
 	  --inline-suppr -Ifirmware -I. --suppress=missingIncludeSystem firmware hal
 
 check: test asan-test valgrind-selftest lint
+
+# --- the appliance image (docs/image.md) ------------------------------------------------------
+# The preflight first, so that a board without a recipe, a missing tool or no root stops before the build.
+image:
+	@tools/image/build-image.sh --preflight $(BOARD) $(B)/image
+	@$(MAKE) --no-print-directory BOARD=$(BOARD) $(DAEMON)
+	tools/image/build-image.sh $(BOARD) $(DAEMON) $(B)/image
+
+# Not in `make test` (a minute of QEMU): inspects this board's image, then boots the qemu-virt image.
+# `make test` runs the inspection too, on build/rpi4's image when one exists (else it skips).
+image-test:
+	@EB_IMAGE_BOOT=1 EB_IMAGE=$(B)/image/edgebox-$(BOARD).img EB_BUILD=$(B) \
+	  tests/run-tests.sh tests/system/test_image.sh tests/system/test_image_boot.sh
 
 # --- run, bench, fuzz --------------------------------------------------------------------------
 run: all

@@ -12,13 +12,25 @@ run=$build/run
 tool=$build/bin/edgebox
 daemon=$build/bin/edgeboxd
 [ -x "$daemon" ] && [ -x "$tool" ] || { echo "run-demo: build first (make)" >&2; exit 1; }
-mkdir -p "$run"
 say() { printf '\033[1m%s\033[0m\n' "$*"; }
+port=${EB_DEMO_PORT:-8765}
 
-# 1. Bars: generated, deterministic (seed 1): 60,000 five-minute bars, about seven months.
+# A run directory from an earlier demo (other bars, other model) is moved aside, not mixed with this one.
+demo_version=2
+if [ -d "$run" ] && [ "$(cat "$run/demo-version" 2>/dev/null)" != "$demo_version" ]; then
+	old="$run.old-$(date +%Y%m%d-%H%M%S)"
+	say "an earlier demo's directory is kept as $old (this demo uses other bars)"
+	mv "$run" "$old"
+fi
+mkdir -p "$run"
+echo "$demo_version" > "$run/demo-version"
+
+# 1. Bars: generated, deterministic (seed 1): 60,000 five-minute bars, about seven months, in the learnable
+# market of `edgebox data synth --trend 0.3` (trending regimes the features can see; core/synth.h). On a
+# random walk the trainer rightly finds no edge and the demo would sit still; real markets are harder.
 if [ ! -s "$run/bars.csv" ]; then
-	say "generating 60,000 synthetic 5-minute bars (edgebox data synth)"
-	"$tool" data synth --bars 60000 --seed 1 --out "$run/bars.csv"
+	say "generating 60,000 synthetic 5-minute bars (edgebox data synth --trend 0.3)"
+	"$tool" data synth --bars 60000 --seed 1 --trend 0.3 --out "$run/bars.csv"
 fi
 
 # 2. A development key, made once. A real box gets its public key from the offline signing machine.
@@ -39,9 +51,12 @@ else
 	pushed=1
 fi
 
-# 4. The config: paper mode on the sim board, replaying at 3000x (a 5-minute bar every 100 ms). On random-walk
-# bars the trainer rightly finds no edge and sets thresholds no signal reaches; the demo lowers them so that
-# trades, stops and the journal have something to show. Never do this with money.
+# 4. The config: paper mode on the sim board, replaying at 3000x (a 5-minute bar every 100 ms), the model's
+# own thresholds, the HTTP API on 127.0.0.1 with a control token made here.
+if [ ! -s "$run/api-token" ]; then
+	(umask 077; od -An -N24 -tx1 /dev/urandom | tr -d ' \n' > "$run/api-token")
+fi
+chmod 600 "$run/api-token"
 cat > "$run/edgebox.json" <<EOF
 {
   "appliance": {
@@ -52,10 +67,9 @@ cat > "$run/edgebox.json" <<EOF
     "replay_file": "$run/bars.csv",
     "replay_speed": 3000,
     "public_key": "$run/keys/model.pub",
-    "killswitch": { "wiring": "normally_open", "debounce_ms": 20, "long_press_ms": 3000, "flatten_on_press": true }
-  },
-  "signal": { "threshold_buy": 0.31, "threshold_sell": 0.99 },
-  "limits": { "min_confidence": 0.30 }
+    "killswitch": { "wiring": "normally_open", "debounce_ms": 20, "long_press_ms": 3000, "flatten_on_press": true },
+    "http": { "port": $port, "bind": "127.0.0.1", "token_file": "$run/api-token" }
+  }
 }
 EOF
 mkdir -p "$run/state/drop"
@@ -66,14 +80,48 @@ fi
 
 say "starting edgeboxd (Ctrl-C stops it; run 'make run' again to resume where it stopped)"
 cat <<EOF
+  status (JSON):      curl -s http://127.0.0.1:$port/api/v1/status
+  metrics:            curl -s http://127.0.0.1:$port/metrics
+  the API described:  curl -s http://127.0.0.1:$port/openapi.json
+  disarm by API:      curl -s -X POST -H "Authorization: Bearer \$(cat $run/api-token)" http://127.0.0.1:$port/api/v1/disarm
   journal (SQLite):   sqlite3 $run/state/journal.db 'select * from events'
                       sqlite3 $run/state/journal.db 'select * from equity order by time_ms desc limit 5'
   kill switch:        EDGEBOX_SIM_DIR=$run/sim $tool gpio press killswitch      (then: release)
   re-arm:             press again, hold 3 s, release
   LEDs:               EDGEBOX_SIM_DIR=$run/sim $tool gpio get led_alarm   (or cat $run/sim/*)
   a new model:        $tool model push --in M.signed --state-dir $run/state
+  the daemon's log:   $run/edgeboxd.log
 EOF
-trap 'kill -INT "$pid" 2>/dev/null; wait "$pid" || true; echo "edgebox demo: stopped cleanly"; exit 0' INT TERM
-"$daemon" --config "$run/edgebox.json" &
+log=$run/edgeboxd.log
+: >> "$log"
+seen=$(wc -l < "$log")
+"$daemon" --config "$run/edgebox.json" 2>> "$log" &
 pid=$!
+trap 'kill -INT "$pid" 2>/dev/null; wait "$pid" || true; printf "\r\033[K"; echo "edgebox demo: stopped cleanly"; exit 0' INT TERM
+
+# Notices and worse from the log, above one status line that is rewritten in place each second.
+field() { printf '%s' "$1" | sed -n "s/.*\"$2\":\(\"[^\"]*\"\|[^,}]*\).*/\1/p" | tr -d '"'; }
+reasons() { printf '%s' "$1" | sed -n 's/.*"disarm_reasons":\[\([^]]*\)\].*/\1/p' | tr -d '"'; }
+tty=0
+[ -t 1 ] && tty=1
+while kill -0 "$pid" 2>/dev/null; do
+	now=$(wc -l < "$log")
+	if [ "$now" -gt "$seen" ]; then
+		[ $tty = 1 ] && printf '\r\033[K'
+		sed -n "$((seen + 1)),${now}p" "$log" | { grep -E '^<[0-5]>' || true; } | sed 's/^<[0-9]>edgeboxd: /  /'
+		seen=$now
+	fi
+	if [ $tty = 1 ] && command -v curl >/dev/null; then
+		st=$(curl -s --max-time 1 "http://127.0.0.1:$port/api/v1/status" || true)
+		if [ -n "$st" ]; then
+			why=$(reasons "$st")
+			state="armed"
+			[ "$(field "$st" armed)" = true ] || state="disarmed: ${why:-?}"
+			eq=$(field "$st" equity)
+			printf '\r\033[K  bars %s  equity %s  position %s  %s  kill switch %s' "$(field "$st" bars)" \
+				"${eq:-?}" "$(field "$st" position_qty)" "$state" "$(field "$st" kill_switch)"
+		fi
+	fi
+	sleep 1
+done
 wait "$pid"

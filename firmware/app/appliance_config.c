@@ -1,5 +1,6 @@
 #include "app/appliance_config.h"
 #include "app/klines.h"
+#include "common/errf.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -22,6 +23,8 @@ void eb_appliance_config_default(eb_appliance_config_t *c)
     c->trial_bars = 12;
     c->max_model_kib = 4096;
     c->stale_grace_ms = 30000;
+    c->lock_memory = 1;
+    snprintf(c->http.bind, sizeof c->http.bind, "127.0.0.1");
 }
 
 static int fail(char *err, size_t cap, const char *key, const cJSON *v, const char *allowed)
@@ -35,8 +38,7 @@ static int fail(char *err, size_t cap, const char *key, const cJSON *v, const ch
         snprintf(val, sizeof val, "%s", cJSON_IsTrue(v) ? "true" : "false");
     else if (v)
         snprintf(val, sizeof val, "(%s)", cJSON_IsObject(v) ? "an object" : cJSON_IsArray(v) ? "an array" : "null");
-    snprintf(err, cap, "appliance.%s: %s is not allowed (%s)", key, val, allowed);
-    return -1;
+    return eb_errf(err, cap, "appliance.%s: %s is not allowed (%s)", key, val, allowed);
 }
 
 static int get_int(const cJSON *v, const char *key, long lo, long hi, long *out, char *err, size_t cap)
@@ -107,6 +109,59 @@ static int parse_killswitch(const cJSON *sec, eb_appliance_config_t *c, char *er
     return 0;
 }
 
+static int parse_cors(const cJSON *v, eb_appliance_config_t *c, char *err, size_t cap)
+{
+    const char *allowed = "an array of at most 4 origins (\"http://host:port\", no path)";
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) > EB_HTTP_CORS_MAX)
+        return fail(err, cap, "http.cors_origins", v, allowed);
+    const cJSON *o;
+    c->http.ncors = 0;
+    cJSON_ArrayForEach(o, v)
+    {
+        /* an origin is scheme://host[:port]: a path or a trailing slash would never match a browser's */
+        if (!cJSON_IsString(o) || (strncmp(o->valuestring, "http://", 7) && strncmp(o->valuestring, "https://", 8)) ||
+            strchr(strchr(o->valuestring, ':') + 3, '/') || strchr(o->valuestring, ','))
+            return fail(err, cap, "http.cors_origins", o, allowed);
+        if (get_string(o, "http.cors_origins", c->http.cors[c->http.ncors], sizeof c->http.cors[0], err, cap))
+            return -1;
+        c->http.ncors++;
+    }
+    return 0;
+}
+
+static int parse_http(const cJSON *sec, eb_appliance_config_t *c, char *err, size_t cap)
+{
+    if (!cJSON_IsObject(sec))
+        return fail(err, cap, "http", sec, "an object");
+    const cJSON *v;
+    cJSON_ArrayForEach(v, sec)
+    {
+        long n;
+        if (strcmp(v->string, "port") == 0) {
+            if (get_int(v, "http.port", 0, 65535, &n, err, cap))
+                return -1;
+            c->http.port = (int)n;
+        } else if (strcmp(v->string, "bind") == 0) {
+            unsigned a, b, d, e;
+            char tail;
+            if (!cJSON_IsString(v) || sscanf(v->valuestring, "%3u.%3u.%3u.%3u%c", &a, &b, &d, &e, &tail) != 4 ||
+                a > 255 || b > 255 || d > 255 || e > 255)
+                return fail(err, cap, "http.bind", v, "an IPv4 address such as \"127.0.0.1\"");
+            if (get_string(v, "http.bind", c->http.bind, sizeof c->http.bind, err, cap))
+                return -1;
+        } else if (strcmp(v->string, "token_file") == 0) {
+            if (get_string(v, "http.token_file", c->http.token_file, sizeof c->http.token_file, err, cap))
+                return -1;
+        } else if (strcmp(v->string, "cors_origins") == 0) {
+            if (parse_cors(v, c, err, cap))
+                return -1;
+        } else {
+            return fail(err, cap, v->string, v, "unknown key in http: port, bind, token_file, cors_origins");
+        }
+    }
+    return 0;
+}
+
 static int parse_speed(const cJSON *v, eb_appliance_config_t *c, char *err, size_t cap)
 {
     if (cJSON_IsString(v) && strcmp(v->valuestring, "max") == 0) {
@@ -161,9 +216,17 @@ static int parse_key(const cJSON *v, eb_appliance_config_t *c, char *err, size_t
         return parse_speed(v, c, err, cap);
     if (strcmp(k, "killswitch") == 0)
         return parse_killswitch(v, c, err, cap);
+    if (strcmp(k, "http") == 0)
+        return parse_http(v, c, err, cap);
+    if (strcmp(k, "lock_memory") == 0) {
+        if (!cJSON_IsBool(v))
+            return fail(err, cap, k, v, "true or false");
+        c->lock_memory = cJSON_IsTrue(v);
+        return 0;
+    }
     struct { const char *key; long lo, hi; } ints[] = {
         {"arena_mib", 4, 4096}, {"trial_bars", 0, 100000}, {"max_model_kib", 16, 65536},
-        {"stale_grace_ms", 0, 3600000}};
+        {"stale_grace_ms", 0, 3600000}, {"rt_priority", 0, 99}};
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
         if (strcmp(k, ints[i].key) != 0)
             continue;
@@ -173,11 +236,13 @@ static int parse_key(const cJSON *v, eb_appliance_config_t *c, char *err, size_t
         if (i == 1) c->trial_bars = (int)n;
         if (i == 2) c->max_model_kib = (int)n;
         if (i == 3) c->stale_grace_ms = n;
+        if (i == 4) c->rt_priority = (int)n;
         return 0;
     }
     return fail(err, cap, k, v,
                 "unknown key; allowed: mode, board, board_dir, state_dir, arena_mib, killswitch, source, replay_file, "
-                "replay_speed, exchange_url, interval, public_key, trial_bars, max_model_kib, stale_grace_ms");
+                "replay_speed, exchange_url, interval, public_key, trial_bars, max_model_kib, stale_grace_ms, "
+                "lock_memory, rt_priority, http");
 }
 
 int eb_appliance_config_parse(const cJSON *section, eb_appliance_config_t *c, char *err, size_t errcap)
@@ -186,8 +251,7 @@ int eb_appliance_config_parse(const cJSON *section, eb_appliance_config_t *c, ch
     if (!section)
         return 0;
     if (!cJSON_IsObject(section)) {
-        snprintf(err, errcap, "appliance: must be an object");
-        return -1;
+        return eb_errf(err, errcap, "appliance: must be an object");
     }
     const cJSON *v;
     cJSON_ArrayForEach(v, section)
@@ -196,14 +260,11 @@ int eb_appliance_config_parse(const cJSON *section, eb_appliance_config_t *c, ch
             return -1;
     }
     if (c->mode == EB_MODE_LIVE) {
-        snprintf(err, errcap, "appliance.mode: \"live\" is not allowed (this build has no exchange adapter yet; "
+        eb_errf(err, errcap, "appliance.mode: \"live\" is not allowed (this build has no exchange adapter yet; "
                               "use \"paper\")");
         return -1;
     }
-    if (c->source == EB_SOURCE_REPLAY && !c->replay_file[0]) {
-        snprintf(err, errcap, "appliance.replay_file: missing (required when source is \"replay\")");
-        return -1;
-    }
+    /* a replay source without replay_file is the daemon's to refuse: --replay may stand in for it */
     return 0;
 }
 

@@ -5,13 +5,14 @@
 #ifndef EB_APP_APPLIANCE_CONFIG_H
 #define EB_APP_APPLIANCE_CONFIG_H
 
-#include "hal/button.h"
+#include "hal/logic/button.h"
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define EB_PATH_MAX 256
+#define EB_HTTP_CORS_MAX 4
 
 typedef enum { EB_MODE_PAPER = 0, EB_MODE_LIVE = 1 } eb_mode_t;
 typedef enum { EB_SOURCE_REPLAY = 0, EB_SOURCE_EXCHANGE = 1 } eb_source_t;
@@ -34,6 +35,15 @@ typedef struct {
     int trial_bars;               /* bars a new model runs on trial before the old slot is released */
     int max_model_kib;
     int64_t stale_grace_ms;
+    int lock_memory;              /* mlockall at start, where the system allows it (default on) */
+    int rt_priority;              /* SCHED_FIFO priority 1..99; 0: the normal scheduler (default) */
+    struct {                      /* "http": the operator surface (docs/api.md) */
+        int port;                 /* 0: off (--http-port overrides) */
+        char bind[16];            /* IPv4 dotted quad, default 127.0.0.1 */
+        char token_file[EB_PATH_MAX]; /* "": no control routes (403) */
+        char cors[EB_HTTP_CORS_MAX][128]; /* browser origins allowed (CORS); none by default */
+        int ncors;
+    } http;
 } eb_appliance_config_t;
 
 void eb_appliance_config_default(eb_appliance_config_t *c);

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *const field_names[6] = {"open_time_ms", "open", "high", "low", "close", "volume"};
 
@@ -82,17 +83,23 @@ int eb_bars_csv_parse_line(const char *line, eb_bar_t *bar, char *err, size_t ca
     return 0;
 }
 
-/* Reads one line into r->buf without its newline (and a trailing CR). 1: a line, 0: EOF, -1: too long. */
+/* Reads one line into r->buf without its newline (and a trailing CR). 1: a line, 0: EOF, -1: too long,
+ * -2: a NUL byte (read byte by byte: fgets would hide it and make the line look cut). */
 static int read_line(eb_bars_csv_t *r)
 {
-    if (!fgets(r->buf, sizeof r->buf, r->fp))
+    size_t n = 0;
+    int c = getc_unlocked(r->fp);
+    if (c == EOF)
         return 0;
     r->line++;
-    size_t n = strlen(r->buf);
-    if (n > 0 && r->buf[n - 1] == '\n')
-        r->buf[--n] = 0;
-    else if (!feof(r->fp))
-        return -1;
+    for (; c != EOF && c != '\n'; c = getc_unlocked(r->fp)) {
+        if (c == 0)
+            return -2;
+        if (n == EB_BARS_CSV_LINE_MAX)
+            return -1;
+        r->buf[n++] = (char)c;
+    }
+    r->buf[n] = 0;
     if (n > 0 && r->buf[n - 1] == '\r')
         r->buf[--n] = 0;
     return 1;
@@ -107,8 +114,15 @@ int eb_bars_csv_open_stream(eb_bars_csv_t *r, FILE *fp, const char *name)
     int got = read_line(r);
     if (got == 1 && strcmp(r->buf, EB_BARS_CSV_HEADER) == 0)
         return 0;
-    if (got == 0)
+    struct stat st;
+    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode))
+        snprintf(r->err, sizeof r->err, "%s: is a directory, not a bar CSV file", name);
+    else if (got == 0 && ferror(fp))
+        snprintf(r->err, sizeof r->err, "%s: read error: %s", name, strerror(errno));
+    else if (got == 0)
         snprintf(r->err, sizeof r->err, "%s:1: empty file (expected header '%s')", name, EB_BARS_CSV_HEADER);
+    else if (got == -2)
+        snprintf(r->err, sizeof r->err, "%s:1: NUL byte at line 1 (a bar CSV is text)", name);
     else
         snprintf(r->err, sizeof r->err, "%s:1: field 'header': '%.60s' is not '%s'", name, r->buf,
                  EB_BARS_CSV_HEADER);
@@ -147,6 +161,10 @@ int eb_bars_csv_next(eb_bars_csv_t *r, eb_bar_t *bar)
     int got = read_line(r);
     if (got == 0)
         return ferror(r->fp) ? refuse(r, "read error") : 0;
+    if (got == -2) {
+        snprintf(msg, sizeof msg, "NUL byte at line %ld (a bar CSV is text)", r->line);
+        return refuse(r, msg);
+    }
     if (got < 0)
         return refuse(r, "line longer than " "512" " characters");
     if (eb_bars_csv_parse_line(r->buf, &b, msg, sizeof msg) != 0)
@@ -160,6 +178,16 @@ int eb_bars_csv_next(eb_bars_csv_t *r, eb_bar_t *bar)
     int64_t step = b.open_time_ms - r->prev_time;
     r->gap_bars = 0;
     if (r->bars > 0) {
+        /* Bars keep to one grid: a step that is no multiple of the interval (or of which the interval is
+         * no multiple) is refused here, naming this line, rather than shrinking the interval and turning
+         * every later bar into a "gap" (one bar 1 ms late made 2,900 gaps of 2,999 bars). */
+        if (r->interval_ms > 0 && (step > r->interval_ms ? step % r->interval_ms : r->interval_ms % step) != 0) {
+            snprintf(msg, sizeof msg,
+                     "field 'open_time_ms': %lld is off the bars' grid: %lld ms after the previous bar %lld, "
+                     "not a multiple of the %lld ms interval (nor a divisor of it)",
+                     (long long)b.open_time_ms, (long long)step, (long long)r->prev_time, (long long)r->interval_ms);
+            return refuse(r, msg);
+        }
         if (r->interval_ms == 0 || step < r->interval_ms)
             r->interval_ms = step;
         if (step > r->interval_ms) {

@@ -2,8 +2,10 @@
  * command, test and the backtest. It streams line by line through one fixed buffer (no allocation per
  * line) and refuses bad input with an error naming the file, line and field: wrong header, a field that is
  * not a number, a wrong field count, non-increasing or duplicate timestamps, H < L, O/C outside [L, H],
- * prices <= 0, negative volume. Gaps in time are not errors: each bar reports how many bar intervals are
- * missing before it (the interval is the smallest step seen so far, starting with the first one). */
+ * prices <= 0, negative volume, a NUL byte, a directory, a bar off the grid (a step that is no multiple
+ * of the interval, nor a divisor of it). Gaps in time are not errors: each bar reports how many bar
+ * intervals are missing before it (the interval is the smallest step seen so far, starting with the
+ * first one). */
 #ifndef EB_APP_BARS_CSV_H
 #define EB_APP_BARS_CSV_H
 

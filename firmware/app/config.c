@@ -1,6 +1,9 @@
 /* Table-driven: one row per key with its type, default (set by eb_config_default), range and place. */
 #include "app/config.h"
 
+#include "common/errf.h"
+#include "common/json_strict.h"
+
 #include "app/feature_config.h"
 
 #include <errno.h>
@@ -49,9 +52,12 @@ static const cfg_key_t keys[] = {
     {"limits", "min_confidence", K_NUM, 0, 1, E(limits.min_confidence)},
     {"limits", "max_daily_loss", K_NUM, 0, 1e12, E(limits.max_daily_loss)},
     {"limits", "max_position_pct", K_NUM, 0.01, 1, E(limits.max_position_pct)},
-    {"costs", "taker_fee_bps", K_NUM, 0, 100, O(taker_fee_bps)},
+    /* The fill rule's costs (core/fill.h, which also checks these ranges), in basis points. */
+    {"costs", "taker_fee_bps", K_NUM, 0, 100, E(costs.fee_bps)},
     {"costs", "maker_fee_bps", K_NUM, 0, 100, O(maker_fee_bps)},
-    {"costs", "slippage_bps", K_NUM, 0, 500, O(slippage_bps)},
+    {"costs", "slippage_bps", K_NUM, 0, 500, E(costs.slippage_bps)},
+    {"costs", "stop_extreme_fraction", K_NUM, 0, 1, E(costs.stop_extreme_fraction)},
+    {"costs", "entry_gap_bps", K_NUM, 0, 1000, E(costs.entry_gap_bps)},
     {"venue", "type", K_VENUE, 0, 0, O(futures)},
     {"venue", "symbol", K_SYMBOL, 0, 0, O(symbol)},
     {"venue", "lot_step", K_NUM, 1e-12, 1e6, E(venue.lot_step)},
@@ -75,9 +81,7 @@ void eb_config_default(eb_config_t *c)
     c->pipeline.features = eb_feature_params_default();
     c->pipeline.atr_window = 252;
     c->threshold_buy = c->threshold_sell = NAN;
-    c->taker_fee_bps = 5;
     c->maker_fee_bps = 5;
-    c->slippage_bps = 10;
     memcpy(c->symbol, "BTCUSDT", 8);
     c->flatten_at_end = 1;
 }
@@ -121,8 +125,7 @@ static int set_number(const cfg_key_t *k, const cJSON *v, eb_config_t *c, const 
     double x = v->valuedouble;
     if (k->kind == K_INT || k->kind == K_INTERVAL) {
         if (x != floor(x)) {
-            snprintf(err, cap, "%s.%s: %s is not a whole number", k->section, k->key, vt);
-            return -1;
+            return eb_errf(err, cap, "%s.%s: %s is not a whole number", k->section, k->key, vt);
         }
         if (k->kind == K_INTERVAL && x == 0) {
             *(int64_t *)field(c, k) = 0;
@@ -130,9 +133,8 @@ static int set_number(const cfg_key_t *k, const cJSON *v, eb_config_t *c, const 
         }
     }
     if (!(x >= k->min && x <= k->max)) {
-        snprintf(err, cap, "%s.%s: %s is outside the allowed range %s%.15g..%.15g", k->section, k->key, vt,
-                 k->kind == K_INTERVAL ? "0 (inferred) or " : "", k->min, k->max);
-        return -1;
+        return eb_errf(err, cap, "%s.%s: %s is outside the allowed range %s%.15g..%.15g", k->section, k->key, vt,
+                       k->kind == K_INTERVAL ? "0 (inferred) or " : "", k->min, k->max);
     }
     if (k->kind == K_INT)
         *(int *)field(c, k) = (int)x;
@@ -150,21 +152,20 @@ static int set_string(const cfg_key_t *k, const cJSON *v, eb_config_t *c, const 
     if (k->kind == K_SIZING) {
         if (eb_sizing_method_from_name(s, (eb_sizing_method_t *)dst) == 0)
             return 0;
-        snprintf(err, cap, "%s.%s: %s is not allowed (allowed: fixed_risk, fixed_fraction, volatility_target, kelly)",
-                 k->section, k->key, vt);
-        return -1;
+        return eb_errf(err, cap, "%s.%s: %s is not allowed (allowed: fixed_risk, fixed_fraction, volatility_target, "
+                       "kelly)",
+                       k->section, k->key, vt);
     }
     if (k->kind == K_VENUE) {
         if (strcmp(s, "spot") == 0 || strcmp(s, "futures") == 0) {
             *(int *)dst = strcmp(s, "futures") == 0;
             return 0;
         }
-        snprintf(err, cap, "%s.%s: %s is not allowed (allowed: spot, futures)", k->section, k->key, vt);
-        return -1;
+        return eb_errf(err, cap, "%s.%s: %s is not allowed (allowed: spot, futures)", k->section, k->key, vt);
     }
     if (!name_ok(s, sizeof c->symbol - 1, 1)) {
-        snprintf(err, cap, "%s.%s: %s is not allowed (allowed: 1..23 characters A-Z 0-9)", k->section, k->key, vt);
-        return -1;
+        return eb_errf(err, cap, "%s.%s: %s is not allowed (allowed: 1..23 characters A-Z "
+                       "0-9)", k->section, k->key, vt);
     }
     snprintf(c->symbol, sizeof c->symbol, "%s", s);
     return 0;
@@ -177,8 +178,7 @@ static int set_key(const cfg_key_t *k, const cJSON *v, eb_config_t *c, char *err
     int is_str = k->kind == K_SIZING || k->kind == K_VENUE || k->kind == K_SYMBOL;
     if (k->kind == K_BOOL) {
         if (!cJSON_IsBool(v)) {
-            snprintf(err, cap, "%s.%s: %s is not allowed (allowed: true or false)", k->section, k->key, vt);
-            return -1;
+            return eb_errf(err, cap, "%s.%s: %s is not allowed (allowed: true or false)", k->section, k->key, vt);
         }
         *(int *)field(c, k) = cJSON_IsTrue(v);
         return 0;
@@ -188,8 +188,7 @@ static int set_key(const cfg_key_t *k, const cJSON *v, eb_config_t *c, char *err
         return 0;
     }
     if (is_str ? !cJSON_IsString(v) : !cJSON_IsNumber(v)) {
-        snprintf(err, cap, "%s.%s: %s is not a %s", k->section, k->key, vt, is_str ? "string" : "number");
-        return -1;
+        return eb_errf(err, cap, "%s.%s: %s is not a %s", k->section, k->key, vt, is_str ? "string" : "number");
     }
     return is_str ? set_string(k, v, c, vt, err, cap) : set_number(k, v, c, vt, err, cap);
 }
@@ -206,8 +205,7 @@ static void known_keys(const char *section, char *buf, size_t cap)
 static int parse_section(const char *name, const cJSON *obj, eb_config_t *c, char *err, size_t cap)
 {
     if (!cJSON_IsObject(obj)) {
-        snprintf(err, cap, "%s: must be an object", name);
-        return -1;
+        return eb_errf(err, cap, "%s: must be an object", name);
     }
     for (const cJSON *v = obj->child; v; v = v->next) {
         const cfg_key_t *k = NULL;
@@ -217,8 +215,7 @@ static int parse_section(const char *name, const cJSON *obj, eb_config_t *c, cha
         if (!k) {
             char known[512];
             known_keys(name, known, sizeof known);
-            snprintf(err, cap, "%s.%s: unknown key (known: %s)", name, v->string, known);
-            return -1;
+            return eb_errf(err, cap, "%s.%s: unknown key (known: %s)", name, v->string, known);
         }
         if (set_key(k, v, c, err, cap) != 0)
             return -1;
@@ -232,8 +229,7 @@ static int parse_top(const cJSON *v, eb_config_t *c, char *err, size_t cap)
         char vt[96];
         value_text(v, vt, sizeof vt);
         if (!cJSON_IsString(v) || !name_ok(v->valuestring, EB_ORDER_ID_STRATEGY_MAX, 0)) {
-            snprintf(err, cap, "strategy: %s is not allowed (allowed: 1..14 characters A-Z a-z 0-9 _ -)", vt);
-            return -1;
+            return eb_errf(err, cap, "strategy: %s is not allowed (allowed: 1..14 characters A-Z a-z 0-9 _ -)", vt);
         }
         snprintf(c->pipeline.engine.strategy, sizeof c->pipeline.engine.strategy, "%s", v->valuestring);
         return 0;
@@ -244,9 +240,9 @@ static int parse_top(const cJSON *v, eb_config_t *c, char *err, size_t cap)
         return 0;
     if (in_list(v->string, own_sections, sizeof own_sections / sizeof own_sections[0]))
         return parse_section(v->string, v, c, err, cap);
-    snprintf(err, cap, "%s: unknown section (known: strategy, features, signal, risk, breakers, limits, costs, venue, "
-                       "backtest, appliance, exchange, http, notify, lifecycle, walkforward)", v->string);
-    return -1;
+    return eb_errf(err, cap, "%s: unknown section (known: strategy, features, signal, risk, breakers, limits, costs, "
+                   "venue, "
+                             "backtest, appliance, exchange, http, notify, lifecycle, walkforward)", v->string);
 }
 
 /* Rules between keys, after every key is in range. */
@@ -254,16 +250,15 @@ static int cross_checks(eb_config_t *c, char *err, size_t cap)
 {
     eb_engine_config_t *e = &c->pipeline.engine;
     if (e->max_multiplier < e->min_multiplier) {
-        snprintf(err, cap, "risk.max_multiplier: %.15g is below risk.min_multiplier %.15g (allowed: >= it)",
-                 e->max_multiplier, e->min_multiplier);
-        return -1;
+        return eb_errf(err, cap, "risk.max_multiplier: %.15g is below risk.min_multiplier %.15g (allowed: >= it)",
+                       e->max_multiplier, e->min_multiplier);
     }
     if (!c->futures && e->venue.leverage != 1) {
-        snprintf(err, cap, "venue.leverage: %.15g is not allowed on spot (allowed: 1; futures: 1..20)", e->venue.leverage);
+        eb_errf(err, cap, "venue.leverage: %.15g is not allowed on spot (allowed: 1; futures: "
+                "1..20)", e->venue.leverage);
         return -1;
     }
     e->allow_short = c->futures;
-    e->fee_rate = c->taker_fee_bps / 1e4;
     e->sizing.max_position_pct = e->limits.max_position_pct;
     return 0;
 }
@@ -271,8 +266,7 @@ static int cross_checks(eb_config_t *c, char *err, size_t cap)
 int eb_config_parse(const cJSON *root, eb_config_t *out, char *err, size_t cap)
 {
     if (!cJSON_IsObject(root)) {
-        snprintf(err, cap, "config: must be a JSON object");
-        return -1;
+        return eb_errf(err, cap, "config: must be a JSON object");
     }
     eb_config_t c = *out;
     for (const cJSON *v = root->child; v; v = v->next)
@@ -284,14 +278,25 @@ int eb_config_parse(const cJSON *root, eb_config_t *out, char *err, size_t cap)
     return 0;
 }
 
+/* name: the file for messages; its text is len bytes (a NUL inside is refused, not an end). */
+static int parse_named(const char *text, size_t len, const char *name, eb_config_t *c, char *err, size_t cap)
+{
+    cJSON *root = eb_json_strict_parse(text, len, name, err, cap);
+    if (!root)
+        return -1;
+    char sub[512];
+    int rc = eb_config_parse(root, c, sub, sizeof sub);
+    if (rc != 0)
+        eb_errf(err, cap, "%s: %s", name, sub);
+    cJSON_Delete(root);
+    return rc;
+}
+
 int eb_config_parse_text(const char *text, eb_config_t *c, char *err, size_t cap)
 {
-    cJSON *root = cJSON_Parse(text);
-    if (!root) {
-        const char *at = cJSON_GetErrorPtr();
-        snprintf(err, cap, "config: not valid JSON (near \"%.40s\")", at ? at : "");
+    cJSON *root = eb_json_strict_parse(text, strlen(text), "config", err, cap);
+    if (!root)
         return -1;
-    }
     int rc = eb_config_parse(root, c, err, cap);
     cJSON_Delete(root);
     return rc;
@@ -301,24 +306,20 @@ int eb_config_load(const char *path, eb_config_t *c, char *err, size_t cap)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        snprintf(err, cap, "%s: %s", path, strerror(errno));
-        return -1;
+        return eb_errf(err, cap, "%s: %s", path, strerror(errno));
     }
     enum { MAX = 256 * 1024 };
     char *buf = malloc(MAX + 1);
     size_t n = buf ? fread(buf, 1, MAX + 1, f) : 0;
     fclose(f);
     if (!buf || n > MAX) {
-        snprintf(err, cap, "%s: %s", path, buf ? "larger than 256 KiB" : "out of memory");
+        eb_errf(err, cap, "%s: %s", path, buf ? "larger than 256 KiB" : "out of memory");
         free(buf);
         return -1;
     }
     buf[n] = '\0';
-    char sub[512];
-    int rc = eb_config_parse_text(buf, c, sub, sizeof sub);
+    int rc = parse_named(buf, n, path, c, err, cap);
     free(buf);
-    if (rc != 0)
-        snprintf(err, cap, "%s: %s", path, sub);
     return rc;
 }
 

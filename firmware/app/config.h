@@ -16,7 +16,8 @@
 typedef struct {
     eb_pipeline_config_t pipeline; /* engine, features, atr window (model: the caller's) */
     double threshold_buy, threshold_sell; /* NaN: the model blob's thresholds */
-    double taker_fee_bps, maker_fee_bps, slippage_bps;
+    double maker_fee_bps;          /* for the venue adapters; the taker fee and the slippage are the
+                                      fill rule's: pipeline.engine.costs */
     int futures;                   /* venue.type: 0 spot, 1 futures */
     char symbol[24];
     int64_t bar_interval_ms;       /* 0: inferred from the bars */

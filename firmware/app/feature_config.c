@@ -1,5 +1,6 @@
 #include "app/feature_config.h"
 
+#include "common/errf.h"
 #include "core/feature_schema.h"
 
 #include <math.h>
@@ -19,20 +20,19 @@ int eb_feature_config_read(const cJSON *obj, eb_feature_params_t *out, char *err
 {
     eb_feature_params_t p = eb_feature_params_default();
     if (obj && !cJSON_IsObject(obj)) {
-        snprintf(err, errcap, "features: must be an object");
-        return -1;
+        return eb_errf(err, errcap, "features: must be an object");
     }
     for (const cJSON *it = obj ? obj->child : NULL; it; it = it->next) {
         int *slot = param_slot(&p, it->string);
         if (!slot) {
-            snprintf(err, errcap, "features.%s: unknown key (known: tenkan, kijun, senkou_b, displacement, rsi, atr)",
-                     it->string);
-            return -1;
+            return eb_errf(err, errcap, "features.%s: unknown key (known: tenkan, kijun, senkou_b, displacement, "
+                           "rsi, atr)",
+                           it->string);
         }
         double v = cJSON_IsNumber(it) ? it->valuedouble : NAN;
         if (!(v == floor(v)) || fabs(v) > 1e6) {
             char *txt = cJSON_PrintUnformatted(it);
-            snprintf(err, errcap, "features.%s: %s is not a whole number", it->string, txt ? txt : "?");
+            eb_errf(err, errcap, "features.%s: %s is not a whole number", it->string, txt ? txt : "?");
             cJSON_free(txt);
             return -1;
         }
@@ -40,9 +40,8 @@ int eb_feature_config_read(const cJSON *obj, eb_feature_params_t *out, char *err
     }
     eb_feature_param_error_t e;
     if (eb_feature_params_validate(&p, &e) != 0) {
-        snprintf(err, errcap, "features.%s: %d is not allowed (allowed: %d..%d in steps of %d)", e.key, e.value,
-                 e.min, e.max, e.step);
-        return -1;
+        return eb_errf(err, errcap, "features.%s: %d is not allowed (allowed: %d..%d in steps of %d)", e.key, e.value,
+                       e.min, e.max, e.step);
     }
     *out = p;
     return 0;

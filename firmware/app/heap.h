@@ -16,6 +16,9 @@ int eb_heap_reserve(size_t bytes);
 void eb_heap_stats(eb_arena_stats_t *out);
 /* Walks the whole heap; 0 when consistent. */
 int eb_heap_check(void);
+/* Makes every page of the reserved region present and writable (a bar must not wait for a first-touch
+ * fault). Returns the number of pages touched (0 without an arena). */
+size_t eb_heap_prefault(void);
 /* Non-zero when this binary really runs on the arena (malloc_override.o linked in). */
 int eb_heap_is_arena(void);
 

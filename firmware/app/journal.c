@@ -1,6 +1,8 @@
 /* Opening, creating and closing the journal; transactions; the shared statement helpers. */
 #include "app/journal_internal.h"
 
+#include "common/errf.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -112,7 +114,7 @@ static int build_schema(const char *tmp, char *err, size_t cap)
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(db, "COMMIT", NULL, NULL, &msg);
     if (rc != SQLITE_OK)
-        snprintf(err, cap, "journal %s: cannot create: %s", tmp, msg ? msg : db ? sqlite3_errmsg(db) : "out of memory");
+        eb_errf(err, cap, "journal %s: cannot create: %s", tmp, msg ? msg : db ? sqlite3_errmsg(db) : "out of memory");
     sqlite3_free(msg);
     if (sqlite3_close(db) != SQLITE_OK && rc == SQLITE_OK) /* closing checkpoints the WAL into the file */
         rc = SQLITE_ERROR;
@@ -136,7 +138,7 @@ static int create_new(const char *path, char *err, size_t cap)
         close(fd);
     int rc = synced && (link(tmp, path) == 0 || errno == EEXIST) ? 0 : -1;
     if (rc != 0)
-        snprintf(err, cap, "journal %s: cannot create: %s", path, strerror(errno));
+        eb_errf(err, cap, "journal %s: cannot create: %s", path, strerror(errno));
     unlink(tmp);
     sync_parent(path);
     return rc;
@@ -145,13 +147,14 @@ static int create_new(const char *path, char *err, size_t cap)
 static int configure(eb_journal_t *j)
 {
     char *msg = NULL;
-    /* EXCLUSIVE locking: the lock taken by BEGIN EXCLUSIVE is kept until close, so a second daemon on the
-     * same file fails here instead of interleaving orders; it also keeps the WAL index in our memory. */
-    int rc = sqlite3_exec(j->db, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; "
-                          "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; BEGIN EXCLUSIVE; COMMIT;",
+    /* Ordinary locking in WAL: readers (sqlite3, a backup) read while the daemon writes and never block
+     * it. A second daemon is kept out by the state directory's lock file (app/state_lock.h), not here. The
+     * short busy timeout covers a reader that is building the WAL index the moment we open. */
+    sqlite3_busy_timeout(j->db, 200);
+    int rc = sqlite3_exec(j->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
                           NULL, NULL, &msg);
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-        eb_journal_fail(j, "in use by another process (another edgeboxd?)");
+        eb_journal_fail(j, "busy: another process holds a lock on it");
     else if (rc != SQLITE_OK)
         eb_journal_fail(j, "cannot configure: %s", msg ? msg : sqlite3_errmsg(j->db));
     sqlite3_free(msg);
@@ -171,13 +174,12 @@ int eb_journal_open(eb_journal_t **out, const char *path, char *err, size_t err_
     *out = NULL;
     struct stat st;
     if (strlen(path) >= sizeof((eb_journal_t *)0)->path - 16) {
-        snprintf(err, err_cap, "journal %s: path longer than %zu bytes", path, sizeof((eb_journal_t *)0)->path - 17);
-        return -1;
+        return eb_errf(err, err_cap, "journal %s: path longer than %zu bytes", path,
+                       sizeof((eb_journal_t *)0)->path - 17);
     }
     if (lstat(path, &st) != 0) {
         if (errno != ENOENT) {
-            snprintf(err, err_cap, "journal %s: %s", path, strerror(errno));
-            return -1;
+            return eb_errf(err, err_cap, "journal %s: %s", path, strerror(errno));
         }
         if (create_new(path, err, err_cap) != 0)
             return -1;
@@ -186,8 +188,7 @@ int eb_journal_open(eb_journal_t **out, const char *path, char *err, size_t err_
         return -1;
     eb_journal_t *j = calloc(1, sizeof *j);
     if (!j) {
-        snprintf(err, err_cap, "journal %s: out of memory", path);
-        return -1;
+        return eb_errf(err, err_cap, "journal %s: out of memory", path);
     }
     strcpy(j->path, path);
     int rc = sqlite3_open_v2(path, &j->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
@@ -198,7 +199,7 @@ int eb_journal_open(eb_journal_t **out, const char *path, char *err, size_t err_
         *out = j;
         return 0;
     }
-    snprintf(err, err_cap, "%s", j->err);
+    eb_errf(err, err_cap, "%s", j->err);
     eb_journal_close(j);
     return -1;
 }

@@ -21,6 +21,11 @@ struct eb_journal {
     char err[1024];
 };
 
+/* How every refusal of an existing journal ends. Moving only journal.db away is not enough to start afresh:
+ * the state directory would still show earlier use (daemon.c refuses a lost journal). */
+#define EB_JOURNAL_UNTOUCHED "; the file was left untouched (restore a backup of journal.db with its -wal, or move the " \
+                             "whole state directory away to start afresh)"
+
 extern const char *const eb_journal_sql[JS_COUNT];
 /* The schema (one string of statements) and the tables it creates. */
 extern const char eb_journal_schema_sql[];
@@ -51,5 +56,14 @@ int eb_journal_fits(const char *s, size_t cap);
 int eb_journal_check_file(const char *path, char *err, size_t err_cap);
 /* The schema version, application id and tables of an open connection; used by the check and after open. */
 int eb_journal_check_schema(sqlite3 *db, const char *path, char *err, size_t err_cap);
+
+/* The journal's own invariants, beyond SQLite's pages (journal_invariants.c): 0, or -1 with the table, the
+ * row id and what is wrong. */
+int eb_journal_check_invariants(sqlite3 *db, const char *path, char *err, size_t err_cap);
+
+/* The kill-switch latch's second copy, killswitch.latched beside the journal (journal_latch.c). */
+int eb_journal_latch_copy_set(const char *journal_path, int latched, char *err, size_t cap);
+/* 1 present, 0 absent, -1 when it cannot be told (err says why). */
+int eb_journal_latch_copy_get(const char *journal_path, char *err, size_t cap);
 
 #endif

@@ -1,26 +1,31 @@
 /* Orders, their state machine and fills. An intent row is committed before the request leaves; every
  * transition is checked against the state machine and logged in order_log. */
 #include "app/journal_internal.h"
+#include "core/name_table.h"
 
 #include <math.h>
 #include <string.h>
 
-static const char *const state_names[EB_ORDER_STATE_COUNT] = {
-    "intent", "sent", "acknowledged", "partially_filled", "filled", "cancelled", "rejected", "unknown"};
+static const char *const state_names[] = {
+    [EB_ORDER_INTENT] = "intent",
+    [EB_ORDER_SENT] = "sent",
+    [EB_ORDER_ACKNOWLEDGED] = "acknowledged",
+    [EB_ORDER_PARTIALLY_FILLED] = "partially_filled",
+    [EB_ORDER_FILLED] = "filled",
+    [EB_ORDER_CANCELLED] = "cancelled",
+    [EB_ORDER_REJECTED] = "rejected",
+    [EB_ORDER_UNKNOWN] = "unknown",
+};
+_Static_assert(sizeof state_names / sizeof state_names[0] == EB_ORDER_STATE_COUNT, "a name for every order state");
 
-const char *eb_order_state_name(eb_order_state_t s)
-{
-    return (unsigned)s < EB_ORDER_STATE_COUNT ? state_names[s] : NULL;
-}
+const char *eb_order_state_name(eb_order_state_t s) { return EB_NAME_AT(state_names, s); }
 
 int eb_order_state_from_name(const char *name, eb_order_state_t *out)
 {
-    for (int i = 0; i < EB_ORDER_STATE_COUNT; i++)
-        if (name && strcmp(name, state_names[i]) == 0) {
-            *out = (eb_order_state_t)i;
-            return 0;
-        }
-    return -1;
+    int i = EB_NAME_FIND(state_names, name);
+    if (i >= 0)
+        *out = (eb_order_state_t)i;
+    return i >= 0 ? 0 : -1;
 }
 
 int eb_order_state_terminal(eb_order_state_t s)

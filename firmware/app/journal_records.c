@@ -179,21 +179,25 @@ int eb_journal_state_get_u64(eb_journal_t *j, const char *key, uint64_t *v)
 
 int eb_journal_killswitch_set(eb_journal_t *j, int latched, int64_t now_ms)
 {
+    char err[700];
+    if (eb_journal_latch_copy_set(j->path, latched, err, sizeof err) != 0)
+        return eb_journal_fail(j, "%s", err);
     return eb_journal_state_set(j, "killswitch.latched", latched ? "1" : "0", now_ms);
 }
 
 int eb_journal_killswitch_get(eb_journal_t *j, int *latched)
 {
-    char v[8];
+    char v[8], err[700];
     int rc = eb_journal_state_get(j, "killswitch.latched", v, sizeof v);
     *latched = 0;
     if (rc < 0)
         return -1;
-    if (rc == 1)
-        return 0;
-    if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+    if (rc == 0 && strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
         return eb_journal_fail(j, "state killswitch.latched = '%s' is not allowed (allowed: 0, 1)", v);
-    *latched = v[0] == '1';
+    int copy = eb_journal_latch_copy_get(j->path, err, sizeof err);
+    if (copy < 0)
+        return eb_journal_fail(j, "%s", err);
+    *latched = (rc == 0 && v[0] == '1') || copy == 1; /* latched in either place is latched */
     return 0;
 }
 

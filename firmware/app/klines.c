@@ -2,7 +2,8 @@
  * backoff (the rules are in klines.h; acceptance of a parsed page is in klines_accept.c). */
 #include "app/klines.h"
 #include "app/klines_internal.h"
-#include "hal/clock.h"
+#include "common/errf.h"
+#include "hal/io/clock.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -52,8 +53,7 @@ int64_t eb_klines_backoff_ms(int failures, int64_t base_ms, int64_t cap_ms)
 
 static int bad(char *err, size_t cap, const char *key, const char *val, const char *allowed)
 {
-    snprintf(err, cap, "klines.%s: %s is not allowed (%s)", key, val, allowed);
-    return -1;
+    return eb_errf(err, cap, "klines.%s: %s is not allowed (%s)", key, val, allowed);
 }
 
 static int check_config(const eb_klines_config_t *c, char *err, size_t cap)
@@ -148,7 +148,7 @@ eb_klines_t *eb_klines_new(const eb_klines_config_t *c, char *err, size_t cap)
     eb_klines_t *k = calloc(1, sizeof *k);
     if (!k || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         free(k);
-        snprintf(err, cap, "klines: out of memory (or curl could not start)");
+        eb_errf(err, cap, "klines: out of memory (or curl could not start)");
         return NULL;
     }
     k->cfg = *c;
@@ -169,7 +169,7 @@ eb_klines_t *eb_klines_new(const eb_klines_config_t *c, char *err, size_t cap)
     k->easy = curl_easy_init();
     if (!k->body || !k->page || !k->q || !k->multi || !k->easy) {
         eb_klines_free(k);
-        snprintf(err, cap, "klines: out of memory (body %zu bytes, %d klines per page)", c->body_cap, c->limit);
+        eb_errf(err, cap, "klines: out of memory (body %zu bytes, %d klines per page)", c->body_cap, c->limit);
         return NULL;
     }
     k->next_open = EB_KLINES_NONE;
@@ -398,8 +398,15 @@ static int64_t wall_ms(const eb_klines_t *k)
 
 int eb_klines_backfill_blocking(eb_klines_t *k, int64_t timeout_ms)
 {
+    return eb_klines_backfill_blocking_with(k, timeout_ms, NULL, NULL);
+}
+
+int eb_klines_backfill_blocking_with(eb_klines_t *k, int64_t timeout_ms, void (*tick)(void *ctx), void *ctx)
+{
     int64_t last_progress = eb_clock_monotonic_ms();
     for (;;) {
+        if (tick)
+            tick(ctx);
         int64_t now = wall_ms(k);
         if (eb_klines_poll(k, now) > 0)
             last_progress = eb_clock_monotonic_ms();

@@ -97,6 +97,8 @@ size_t eb_klines_queued(const eb_klines_t *k);
  * closed by now (or before the config's end) is queued: 0; until the queue is full: 1 (take the bars and
  * call again); or until timeout_ms passes without a new bar: -1 with eb_klines_error(). */
 int eb_klines_backfill_blocking(eb_klines_t *k, int64_t timeout_ms);
+/* The same, calling tick(ctx) at least every 50 ms while it waits (the daemon services its kill switch). */
+int eb_klines_backfill_blocking_with(eb_klines_t *k, int64_t timeout_ms, void (*tick)(void *ctx), void *ctx);
 
 /* Open time of the newest bar queued or taken (EB_STALE_NO_BAR / INT64_MIN when none). */
 int64_t eb_klines_newest_open_ms(const eb_klines_t *k);

@@ -2,6 +2,8 @@
  * sees a single bar, so a refused response changes nothing. */
 #include "app/klines.h"
 
+#include "common/errf.h"
+
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
@@ -43,7 +45,7 @@ static int parse_time(const cJSON *item, int64_t *out)
 
 static int refuse(char *err, size_t cap, size_t i, const char *field, const char *fmt, const char *what)
 {
-    snprintf(err, cap, "kline %zu: field '%s': ", i, field);
+    eb_errf(err, cap, "kline %zu: field '%s': ", i, field);
     size_t used = strlen(err);
     snprintf(err + used, cap > used ? cap - used : 0, fmt, what);
     return -1;
@@ -55,8 +57,7 @@ static int parse_one(const cJSON *a, size_t i, int64_t interval_ms, eb_kline_t *
         return refuse(err, cap, i, "kline", "%s", "not an array");
     int n = cJSON_GetArraySize(a);
     if (n != KLINE_FIELDS) {
-        snprintf(err, cap, "kline %zu: %d fields (the documented kline has %d)", i, n, KLINE_FIELDS);
-        return -1;
+        return eb_errf(err, cap, "kline %zu: %d fields (the documented kline has %d)", i, n, KLINE_FIELDS);
     }
     double *v[5] = {&k->bar.open, &k->bar.high, &k->bar.low, &k->bar.close, &k->bar.volume};
     if (parse_time(cJSON_GetArrayItem(a, 0), &k->bar.open_time_ms))
@@ -81,15 +82,14 @@ static int parse_array(const cJSON *root, int64_t interval_ms, size_t max_n, eb_
         const cJSON *msg = cJSON_GetObjectItemCaseSensitive(root, "msg");
         const cJSON *code = cJSON_GetObjectItemCaseSensitive(root, "code");
         if (cJSON_IsString(msg) && cJSON_IsNumber(code))
-            snprintf(err, cap, "not a klines array: exchange error %d: %.200s", code->valueint, msg->valuestring);
+            eb_errf(err, cap, "not a klines array: exchange error %d: %.200s", code->valueint, msg->valuestring);
         else
-            snprintf(err, cap, "not a klines array (a JSON %s)", cJSON_IsObject(root) ? "object" : "value");
+            eb_errf(err, cap, "not a klines array (a JSON %s)", cJSON_IsObject(root) ? "object" : "value");
         return -1;
     }
     size_t count = (size_t)cJSON_GetArraySize(root);
     if (count > max_n) {
-        snprintf(err, cap, "%zu klines, more than the %zu asked for", count, max_n);
-        return -1;
+        return eb_errf(err, cap, "%zu klines, more than the %zu asked for", count, max_n);
     }
     size_t i = 0;
     for (const cJSON *a = root->child; a; a = a->next, i++) {
@@ -108,14 +108,13 @@ int eb_klines_parse(const char *body, size_t len, int64_t interval_ms, size_t ma
 {
     *n = 0;
     if (interval_ms <= 0) {
-        snprintf(err, cap, "interval %lld ms is not allowed (> 0)", (long long)interval_ms);
-        return -1;
+        return eb_errf(err, cap, "interval %lld ms is not allowed (> 0)", (long long)interval_ms);
     }
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(body, len, &end, 0);
     if (!root) {
         size_t at = end && end >= body ? (size_t)(end - body) : 0;
-        snprintf(err, cap, "not JSON (%zu bytes; parse stopped at byte %zu)", len, at);
+        eb_errf(err, cap, "not JSON (%zu bytes; parse stopped at byte %zu)", len, at);
         return -1;
     }
     size_t at = (size_t)(end - body);
@@ -123,7 +122,7 @@ int eb_klines_parse(const char *body, size_t len, int64_t interval_ms, size_t ma
         at++;
     if (at < len) {
         cJSON_Delete(root);
-        snprintf(err, cap, "not JSON (%zu bytes; unexpected bytes after the value at byte %zu)", len, at);
+        eb_errf(err, cap, "not JSON (%zu bytes; unexpected bytes after the value at byte %zu)", len, at);
         return -1;
     }
     size_t got = 0;

@@ -8,12 +8,22 @@ void eb_loop_init(eb_loop_t *l, int64_t (*clock_ms)(void))
 {
     memset(l, 0, sizeof *l);
     l->clock_ms = clock_ms;
+    l->next_reg = 1;
+    l->next_timer_id = 1;
+}
+
+static int find_fd(const eb_loop_t *l, int fd)
+{
+    for (int i = 0; i < l->nfds; i++)
+        if (l->fds[i].fd == fd)
+            return i;
+    return -1;
 }
 
 /* Keeps fds[] sorted by priority so dispatch order is simply table order. */
 int eb_loop_add_fd(eb_loop_t *l, int fd, short events, int prio, eb_loop_fd_cb cb, void *ctx)
 {
-    if (l->nfds == EB_LOOP_MAX_FDS || fd < 0)
+    if (l->nfds == EB_LOOP_MAX_FDS || fd < 0 || find_fd(l, fd) >= 0)
         return -1;
     int at = l->nfds;
     while (at > 0 && l->fds[at - 1].prio > prio) {
@@ -25,21 +35,30 @@ int eb_loop_add_fd(eb_loop_t *l, int fd, short events, int prio, eb_loop_fd_cb c
     l->fds[at].prio = prio;
     l->fds[at].cb = cb;
     l->fds[at].ctx = ctx;
+    l->fds[at].reg = l->next_reg++;
     l->nfds++;
+    return 0;
+}
+
+int eb_loop_set_events(eb_loop_t *l, int fd, short events)
+{
+    int i = find_fd(l, fd);
+    if (i < 0)
+        return -1;
+    l->fds[i].events = events;
     return 0;
 }
 
 void eb_loop_remove_fd(eb_loop_t *l, int fd)
 {
-    for (int i = 0; i < l->nfds; i++)
-        if (l->fds[i].fd == fd) {
-            memmove(&l->fds[i], &l->fds[i + 1], (size_t)(l->nfds - i - 1) * sizeof l->fds[0]);
-            l->nfds--;
-            return;
-        }
+    int i = find_fd(l, fd);
+    if (i < 0)
+        return;
+    memmove(&l->fds[i], &l->fds[i + 1], (size_t)(l->nfds - i - 1) * sizeof l->fds[0]);
+    l->nfds--;
 }
 
-int eb_loop_add_timer(eb_loop_t *l, int64_t first_ms, int64_t interval_ms, eb_loop_timer_cb cb, void *ctx)
+int64_t eb_loop_add_timer(eb_loop_t *l, int64_t first_ms, int64_t interval_ms, eb_loop_timer_cb cb, void *ctx)
 {
     for (int i = 0; i < EB_LOOP_MAX_TIMERS; i++)
         if (!l->timers[i].active) {
@@ -48,15 +67,20 @@ int eb_loop_add_timer(eb_loop_t *l, int64_t first_ms, int64_t interval_ms, eb_lo
             l->timers[i].cb = cb;
             l->timers[i].ctx = ctx;
             l->timers[i].active = 1;
-            return i;
+            l->timers[i].id = l->next_timer_id++;
+            l->timers[i].pass_added = l->iterations;
+            return l->timers[i].id;
         }
     return -1;
 }
 
-void eb_loop_cancel_timer(eb_loop_t *l, int id)
+void eb_loop_cancel_timer(eb_loop_t *l, int64_t id)
 {
-    if (id >= 0 && id < EB_LOOP_MAX_TIMERS)
-        l->timers[id].active = 0;
+    for (int i = 0; i < EB_LOOP_MAX_TIMERS; i++)
+        if (l->timers[i].active && l->timers[i].id == id) {
+            l->timers[i].active = 0;
+            return;
+        }
 }
 
 void eb_loop_stop(eb_loop_t *l) { l->stop = 1; }
@@ -70,12 +94,14 @@ static int64_t next_due(const eb_loop_t *l)
     return due;
 }
 
+/* The pass number is l->iterations (counted before dispatch): a timer added in this pass has
+ * pass_added == iterations and waits for the next. */
 static int run_timers(eb_loop_t *l)
 {
     int ran = 0;
     int64_t now = l->clock_ms();
     for (int i = 0; i < EB_LOOP_MAX_TIMERS && !l->stop; i++) {
-        if (!l->timers[i].active || l->timers[i].due_ms > now)
+        if (!l->timers[i].active || l->timers[i].due_ms > now || l->timers[i].pass_added == l->iterations)
             continue;
         if (l->timers[i].interval_ms > 0) /* no catch-up storm after a stall: next slot from now */
             l->timers[i].due_ms = now + l->timers[i].interval_ms;
@@ -90,11 +116,13 @@ static int run_timers(eb_loop_t *l)
 int eb_loop_run_once(eb_loop_t *l, int max_wait_ms)
 {
     struct pollfd pfd[EB_LOOP_MAX_FDS];
+    uint64_t reg[EB_LOOP_MAX_FDS];
     int n = l->nfds;
     for (int i = 0; i < n; i++) {
         pfd[i].fd = l->fds[i].fd;
         pfd[i].events = l->fds[i].events;
         pfd[i].revents = 0;
+        reg[i] = l->fds[i].reg;
     }
     int64_t wait = next_due(l) - l->clock_ms();
     if (wait < 0)
@@ -106,16 +134,17 @@ int eb_loop_run_once(eb_loop_t *l, int max_wait_ms)
         return -1;
     int ran = 0;
     l->iterations++;
-    /* Dispatch from the snapshot: a callback may add or remove fds. */
-    for (int i = 0; i < n && rc > 0 && !l->stop; i++)
-        if (pfd[i].revents) {
-            for (int j = 0; j < l->nfds; j++)
-                if (l->fds[j].fd == pfd[i].fd) {
-                    l->fds[j].cb(l->fds[j].ctx, pfd[i].fd, pfd[i].revents);
-                    ran++;
-                    break;
-                }
+    /* Dispatch from the snapshot: a callback may add or remove fds. An event goes to the registration it
+     * was polled for, never to a new one that reuses the number. */
+    for (int i = 0; i < n && rc > 0 && !l->stop; i++) {
+        if (!pfd[i].revents)
+            continue;
+        int j = find_fd(l, pfd[i].fd);
+        if (j >= 0 && l->fds[j].reg == reg[i]) {
+            l->fds[j].cb(l->fds[j].ctx, pfd[i].fd, pfd[i].revents);
+            ran++;
         }
+    }
     if (!l->stop)
         ran += run_timers(l);
     return ran;

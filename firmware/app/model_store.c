@@ -1,7 +1,9 @@
 /* A/B model slots with an atomically persisted anti-rollback counter (see model_store.h). */
-#include "app/errf.h"
-#include "app/file_write.h"
 #include "app/model_store.h"
+
+#include "common/errf.h"
+#include "common/file_read.h"
+#include "common/file_write.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,30 +42,12 @@ static int write_atomic(const eb_model_store_t *s, const char *name, const void 
     return eb_write_file_atomic(path, data, len, 0644, err, cap);
 }
 
-static long read_into(const char *path, uint8_t *buf, size_t cap)
-{
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return -1;
-    size_t n = 0;
-    for (;;) {
-        uint8_t extra;
-        ssize_t r = n < cap ? read(fd, buf + n, cap - n) : read(fd, &extra, 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0 || n >= cap) {
-            close(fd);
-            return r < 0 ? -1 : (n >= cap && r > 0) ? -2 : (long)n;
-        }
-        n += (size_t)r;
-    }
-}
-
 static int read_small(const eb_model_store_t *s, const char *name, char *out, size_t cap)
 {
     char path[300];
     path_of(s, name, path, sizeof path);
-    long n = read_into(path, (uint8_t *)out, cap - 1);
+    char err[400];
+    long n = eb_file_read_into(path, out, cap - 1, EB_READ_NOFOLLOW, err, sizeof err);
     if (n < 0)
         return -1;
     out[n] = '\0';
@@ -75,10 +59,9 @@ static eb_verify_status_t load_slot(eb_model_store_t *s, int k, char *err, size_
 {
     char path[300];
     path_of(s, slot_name[k], path, sizeof path);
-    long n = read_into(path, s->buf[k], s->cap);
+    long n = eb_file_read_into(path, s->buf[k], s->cap, EB_READ_NOFOLLOW, err, cap);
     if (n < 0)
-        return eb_errf(err, cap, "%s: %s", path, n == -2 ? "larger than the slot" : strerror(errno)),
-               n == -2 ? EB_VERIFY_E_OVERSIZED : EB_VERIFY_E_EMPTY;
+        return errno == EFBIG ? EB_VERIFY_E_OVERSIZED : EB_VERIFY_E_EMPTY;
     eb_verify_policy_t pol = s->policy;
     pol.min_release = 0;
     pol.now = 0; /* an installed model does not expire under the running box; only new ones are refused */
@@ -150,11 +133,10 @@ eb_verify_status_t eb_model_store_install(eb_model_store_t *s, const char *path,
                                           size_t cap)
 {
     int k = s->active == 0 ? 1 : 0; /* the slot not in use */
-    long n = read_into(path, s->buf[k], s->cap);
-    if (n == -2)
-        return eb_errf(err, cap, "%s: larger than the %zu-byte limit", path, s->cap), EB_VERIFY_E_OVERSIZED;
+    /* regular files only, never following a link, never blocking, bounded by the slot (common/file_read.h) */
+    long n = eb_file_read_into(path, s->buf[k], s->cap, EB_READ_NOFOLLOW, err, cap);
     if (n < 0)
-        return eb_errf(err, cap, "%s: %s", path, strerror(errno)), EB_VERIFY_E_EMPTY;
+        return errno == EFBIG ? EB_VERIFY_E_OVERSIZED : EB_VERIFY_E_EMPTY;
     eb_verify_policy_t pol = s->policy;
     pol.min_release = s->highest_release;
     pol.now = now;

@@ -1,7 +1,9 @@
 /* The box's check of a signed model file: sizes, container, then the ECDSA P-256 signature over every
  * byte before the trailer, and only then the manifest and the payload. Layout in model_verify.h. */
-#include "app/errf.h"
 #include "app/model_verify.h"
+
+#include "common/errf.h"
+#include "core/name_table.h"
 
 #include <mbedtls/pk.h>
 #include <mbedtls/sha256.h>
@@ -256,8 +258,23 @@ eb_verify_status_t eb_model_verify(const uint8_t *file, size_t len, const eb_ver
 
 const char *eb_verify_status_name(eb_verify_status_t s)
 {
-    static const char *const n[] = {"ok",        "empty",    "truncated",    "oversized", "format",
-                                    "key",       "unknown key", "signature", "manifest",  "payload hash",
-                                    "schema",    "board",    "rollback",     "expired",   "model"};
-    return (unsigned)s < sizeof n / sizeof n[0] ? n[s] : "unknown";
+    static const char *const n[] = {
+        [EB_VERIFY_OK] = "ok",
+        [EB_VERIFY_E_EMPTY] = "empty",
+        [EB_VERIFY_E_TRUNCATED] = "truncated",
+        [EB_VERIFY_E_OVERSIZED] = "oversized",
+        [EB_VERIFY_E_FORMAT] = "format",
+        [EB_VERIFY_E_KEY] = "key",
+        [EB_VERIFY_E_UNKNOWN_KEY] = "unknown key",
+        [EB_VERIFY_E_SIGNATURE] = "signature",
+        [EB_VERIFY_E_MANIFEST] = "manifest",
+        [EB_VERIFY_E_PAYLOAD_HASH] = "payload hash",
+        [EB_VERIFY_E_SCHEMA] = "schema",
+        [EB_VERIFY_E_BOARD] = "board",
+        [EB_VERIFY_E_ROLLBACK] = "rollback",
+        [EB_VERIFY_E_EXPIRED] = "expired",
+        [EB_VERIFY_E_MODEL] = "model",
+    };
+    _Static_assert(sizeof n / sizeof n[0] == EB_VERIFY_E_MODEL + 1, "a name for every verify status");
+    return EB_NAME_OR(n, s, "unknown");
 }

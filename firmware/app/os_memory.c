@@ -6,6 +6,7 @@
 
 /* Binaries without malloc_override.o run on libc's allocator. */
 __attribute__((weak)) int eb_heap_is_arena(void) { return 0; }
+__attribute__((weak)) size_t eb_heap_prefault(void) { return 0; }
 
 int eb_os_memory(eb_os_memory_t *out)
 {

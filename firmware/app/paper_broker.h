@@ -1,38 +1,46 @@
-/* Paper fills for the daemon, by the backtest's rule (SPEC section 8): market entries and exits decided at
- * a bar's close fill at the next bar's open, a protective stop at its stop price inside the bar (the engine
- * reports where); every fill is moved against us by the slippage and pays the fee on its notional. The
- * pending intents are plain data so they travel in the daemon's snapshot. */
+/* The paper venue (broker.h's first implementation): orders trade against the replayed or live bars by
+ * the one fill rule in core (core/fill.h, the backtest's). A market order fills at the open of the next
+ * bar it sees (or, asked between bars, at the last close it saw), a spot buy with a quote budget buys what
+ * the budget pays for or is rejected, a stop order triggers inside a bar (at the open after a gap) and
+ * fills by the stop rule. Acceptances, fills, cancels and rejections come back as events in order.
+ *
+ * The state is plain data, so it travels in the daemon's snapshot, and no call allocates. When the engine
+ * simulates its own stops (the daemon's paper mode), the daemon sends no stop orders here; the stop orders
+ * are for a daemon that takes its stop fills from the venue. */
 #ifndef EB_APP_PAPER_BROKER_H
 #define EB_APP_PAPER_BROKER_H
 
+#include "app/broker.h"
 #include "core/engine.h"
+#include "core/fill.h"
 
-#define EB_PAPER_MAX_PENDING (2 * EB_ENGINE_MAX_INTENTS)
+#define EB_PAPER_MAX_ORDERS (2 * EB_ENGINE_MAX_INTENTS + EB_ENGINE_MAX_POSITIONS)
+#define EB_PAPER_MAX_EVENTS (2 * EB_PAPER_MAX_ORDERS)
 
 typedef struct {
-    double slippage_bps, fee_bps;
-    eb_intent_t pending[EB_PAPER_MAX_PENDING];
-    int npending;
-    uint64_t fills, trade_seq;
+    eb_order_t o;
+    eb_venue_state_t state;
+    double filled;
+    uint64_t seq; /* the venue's order number: exchange_id "paper-N" */
+} eb_paper_order_t;
+
+typedef struct {
+    eb_fill_costs_t costs;
+    double lot_step, min_notional;
+    eb_paper_order_t book[EB_PAPER_MAX_ORDERS]; /* open orders first come first; finished ones until reused */
+    int n;
+    eb_broker_event_t queued[EB_PAPER_MAX_EVENTS]; /* accepted / cancelled / rejected, for the next events() */
+    int nqueued;
+    double last_price; /* the last close seen (0: none yet) */
+    int64_t last_time;
+    uint64_t orders, fills;
 } eb_paper_broker_t;
 
-typedef struct {
-    const eb_intent_t *intent;
-    double price, qty, fee;
-    int closed;        /* the fill closed the position: trade is set */
-    eb_trade_t trade;
-} eb_paper_fill_t;
-
-void eb_paper_init(eb_paper_broker_t *b, double slippage_bps, double fee_bps);
-/* Keeps an ENTER or EXIT intent for the next open. -1 when the book is full. */
-int eb_paper_queue(eb_paper_broker_t *b, const eb_intent_t *it);
-/* The fill price of a market order of `side` (+1 buy, -1 sell) at reference price px. */
-double eb_paper_market_price(const eb_paper_broker_t *b, int order_side, double px);
-/* Fills one intent now at reference price px (plus slippage) and applies it to the engine. 0, or -1 when
- * the engine refuses it. */
-int eb_paper_fill_now(eb_paper_broker_t *b, eb_engine_t *e, const eb_intent_t *it, double px, int64_t t,
-                      eb_paper_fill_t *out);
-/* Drops every pending entry (kill switch: cancel open orders), telling the engine. Returns how many. */
-int eb_paper_cancel_entries(eb_paper_broker_t *b, eb_engine_t *e, eb_intent_t *cancelled, int cap);
+/* The venue's costs and lot rules: the strategy's costs and venue sections (the engine's). */
+void eb_paper_init(eb_paper_broker_t *b, const eb_fill_costs_t *costs, double lot_step, double min_notional);
+/* The broker table over b (b must stay where it is). */
+eb_broker_t eb_paper_broker(eb_paper_broker_t *b);
+/* Open orders in the book. */
+int eb_paper_open_orders(const eb_paper_broker_t *b);
 
 #endif

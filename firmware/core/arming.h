@@ -2,7 +2,8 @@
  * set. The reasons form a bitmask; each has a stable lower-case name used for systemd STATUS= lines,
  * Prometheus labels (edgebox_disarm_reason{reason="..."}), the HTTP API and the journal.
  *
- * Setting a reason is immediate. Clearing follows that reason's own rule, which lives with its owner (the
+ * The values are stable (they are stored in journals as names, never as numbers, but keep the order): new
+ * reasons go at the end. Setting a reason is immediate. Clearing follows that reason's own rule, which lives with its owner (the
  * kill switch needs release plus an explicit re-arm, a breaker clears itself on recovery or period roll):
  * this module only keeps the bits and their names. Stops keep being managed while disarmed. */
 #ifndef EB_CORE_ARMING_H
@@ -24,6 +25,7 @@ typedef enum {
     EB_DISARM_JOURNAL,         /* journal write failed */
     EB_DISARM_NOT_PROMOTED,    /* lifecycle: live mode for a strategy not promoted from paper */
     EB_DISARM_STARTING,        /* start-up not finished (backfill, warm-up) */
+    EB_DISARM_KILL_SWITCH_FAULT, /* the kill-switch line could not be read: latched like a press */
     EB_DISARM_COUNT
 } eb_disarm_reason_t;
 

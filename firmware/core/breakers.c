@@ -1,6 +1,7 @@
 #include "core/breakers.h"
 
 #include "core/calendar.h"
+#include "core/name_table.h"
 
 #include <stddef.h>
 
@@ -24,8 +25,9 @@ int64_t eb_period_number(eb_period_t p, int64_t ms)
 
 const char *eb_period_name(eb_period_t p)
 {
-    static const char *const names[EB_PERIOD_COUNT] = {"daily", "weekly", "monthly"};
-    return (int)p >= 0 && p < EB_PERIOD_COUNT ? names[p] : NULL;
+    static const char *const names[] = {[EB_PERIOD_DAY] = "daily", [EB_PERIOD_WEEK] = "weekly", [EB_PERIOD_MONTH] = "monthly"};
+    _Static_assert(sizeof names / sizeof names[0] == EB_PERIOD_COUNT, "a name for every period");
+    return EB_NAME_AT(names, p);
 }
 
 void eb_breakers_init(eb_breakers_t *b)

@@ -17,7 +17,8 @@ void eb_engine_config_default(eb_engine_config_t *c)
     c->risk_exposition = 0.03;
     c->min_multiplier = 1.0;
     c->max_multiplier = 1.5;
-    c->fee_rate = 0.0005;
+    eb_fill_costs_default(&c->costs);
+    c->stop_fills = EB_STOP_FILLS_SIMULATED;
     c->partial_exit_r = 1.5;
     c->partial_exit_fraction = 0.5;
     c->max_open_positions = 1;
@@ -32,8 +33,8 @@ int eb_engine_init(eb_engine_t *e, const eb_engine_config_t *c)
 {
     if (!e || !c || !(c->initial_capital > 0) || !(c->venue.lot_step > 0) || !(c->venue.leverage >= 1) ||
         c->max_open_positions < 1 || c->max_open_positions > EB_ENGINE_MAX_POSITIONS || !c->strategy[0] ||
-        !(c->min_multiplier > 0) || !(c->max_multiplier >= c->min_multiplier) || !(c->fee_rate >= 0) ||
-        !(c->fee_rate < 0.5))
+        !(c->min_multiplier > 0) || !(c->max_multiplier >= c->min_multiplier) || !eb_fill_costs_valid(&c->costs) ||
+        (c->stop_fills != EB_STOP_FILLS_SIMULATED && c->stop_fills != EB_STOP_FILLS_REPORTED))
         return -1;
     memset(e, 0, sizeof *e);
     e->cfg = *c;
@@ -89,18 +90,38 @@ static int closing(const eb_slot_t *sl) { return sl->state == EB_SLOT_OPEN && sl
 
 /* --- 1. stops ------------------------------------------------------------------------------------- */
 
+/* Simulated stop fills: the stop trades now, by the fill rule, so that the equity, the breakers, the
+ * day's loss and the capital the entry is sized from are those after the fill. The trade it closes is
+ * kept for the caller (eb_engine_step_fill). */
+static void fill_stop(step_ctx_t *s, eb_slot_t *sl, eb_intent_t *it)
+{
+    eb_engine_t *e = s->e;
+    it->fill_price = eb_fill_stop_price(&e->cfg.costs, sl->pos.side, it->price, s->bar);
+    it->fee = eb_fill_fee(&e->cfg.costs, it->fill_price, it->qty);
+    it->filled = 1;
+    eb_trade_t tr;
+    int rc = eb_engine_fill(e, it, it->fill_price, it->qty, it->fee, s->bar->open_time_ms, &tr);
+    if (rc == 1)
+        e->step_closed[e->nstep_closed++] = tr;
+}
+
 static void check_stops(step_ctx_t *s)
 {
     for (int i = 0; i < EB_ENGINE_MAX_POSITIONS; i++) {
         eb_slot_t *sl = &s->e->slots[i];
-        double fill;
-        if (sl->state != EB_SLOT_OPEN || closing(sl) || !eb_position_stop_hit(&sl->pos, s->bar, &fill))
+        double trigger;
+        if (sl->state != EB_SLOT_OPEN || closing(sl) || !eb_position_stop_hit(&sl->pos, s->bar, &trigger))
             continue;
         double qty = sl->pos.qty - sl->pending_qty;
-        sl->pending_qty = sl->pos.qty;
-        sl->stop_pending = 1;
-        sl->pending_price = fill;
-        emit(s, EB_INTENT_STOP_EXIT, sl, qty, fill, (int)eb_exit_reason_for_stop(sl->pos.stop_kind));
+        sl->pending_qty = sl->pos.qty; /* an exit still outstanding keeps its share (the fill takes the rest) */
+        int why = (int)eb_exit_reason_for_stop(sl->pos.stop_kind);
+        eb_intent_t *it = emit(s, EB_INTENT_STOP_EXIT, sl, qty, trigger, why);
+        if (s->e->cfg.stop_fills == EB_STOP_FILLS_SIMULATED) {
+            fill_stop(s, sl, it);
+        } else { /* the venue's fill is awaited: marked at the trigger until it comes */
+            sl->stop_pending = 1;
+            sl->pending_price = trigger;
+        }
     }
 }
 
@@ -109,7 +130,7 @@ static void check_stops(step_ctx_t *s)
 static int manage_positions(step_ctx_t *s, const eb_signal_t *sig, double trail)
 {
     eb_engine_t *e = s->e;
-    eb_stop_rules_t rules = {.fee_rate = e->cfg.fee_rate, .trail_distance = trail,
+    eb_stop_rules_t rules = {.fee_bps = e->cfg.costs.fee_bps, .trail_distance = trail,
                              .emergency = eb_breakers_emergency(&e->breakers, &e->cfg.breakers)};
     int exited = 0;
     double close = s->bar->close;
@@ -196,8 +217,10 @@ static eb_refusal_t try_enter(step_ctx_t *s, const eb_engine_input_t *in, const 
     eb_refusal_t why = gate_entry(e, in, sig, bar->open_time_ms);
     if (why != EB_REFUSE_NONE)
         return why;
+    /* Spot pays for the entry from quote: it reserves the worst case of its fill, fee included (fill.h). */
+    double unit = e->cfg.allow_short ? bar->close : eb_fill_entry_reserve(&e->cfg.costs, bar->close);
     eb_size_request_t rq = {.equity = eb_engine_equity(e, bar->close), .available = eb_engine_available(e, bar->close),
-                            .price = bar->close, .stop_distance = m * in->atr, .atr = in->atr};
+                            .price = bar->close, .reserve_price = unit, .stop_distance = m * in->atr, .atr = in->atr};
     eb_size_result_t sz;
     if (eb_risk_size_position(&e->cfg.sizing, &e->cfg.venue, &rq, &sz) != 0)
         return sz.refusal;
@@ -211,6 +234,7 @@ static eb_refusal_t try_enter(step_ctx_t *s, const eb_engine_input_t *in, const 
     eb_position_open(&sl->pos, sig->direction, bar->close, sz.qty, rq.stop_distance);
     sl->pending_qty = sz.qty;
     sl->pending_price = bar->close;
+    sl->margin = sz.margin;
     emit(s, EB_INTENT_ENTER, sl, sz.qty, bar->close, 0);
     eb_limits_record_entry(&e->limits, bar->open_time_ms);
     e->n.entries++;
@@ -233,6 +257,17 @@ static void decide(step_ctx_t *s, const eb_engine_input_t *in, const eb_signal_t
     e->last.refusal = why;
 }
 
+/* Field by field onto zeroed bytes: the struct's padding is whatever the stack held, and the engine is
+ * compared and snapshotted byte for byte. */
+static void keep_signal(eb_signal_t *dst, const eb_signal_t *src)
+{
+    memset(dst, 0, sizeof *dst);
+    dst->direction = src->direction;
+    dst->confidence = src->confidence;
+    dst->p_buy = src->p_buy;
+    dst->p_sell = src->p_sell;
+}
+
 static void read_signal(const eb_engine_t *e, const eb_engine_input_t *in, eb_signal_t *sig)
 {
     if (in->probs)
@@ -251,6 +286,7 @@ int eb_engine_step(eb_engine_t *e, const eb_bar_t *bar, const eb_engine_input_t 
     }
     step_ctx_t s = {.e = e, .bar = bar, .out = out, .n = 0};
     e->seq = 0;
+    e->nstep_closed = 0;
     e->has_bar = 1;
     e->last_time_ms = bar->open_time_ms;
     e->last_close = bar->close;
@@ -264,7 +300,7 @@ int eb_engine_step(eb_engine_t *e, const eb_bar_t *bar, const eb_engine_input_t 
     read_signal(e, in, &sig);
     int exited = manage_positions(&s, &sig, in->ready ? m * in->atr : NAN);
     decide(&s, in, &sig, m, exited);
-    e->last.signal = sig;
+    keep_signal(&e->last.signal, &sig);
     e->last.multiplier = m;
     e->last.equity = equity;
     return s.n;

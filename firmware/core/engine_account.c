@@ -1,18 +1,21 @@
 /* The engine's books: fills, equity, margin, flatten. Margin accounting for both venues: cash holds the
  * realised result, a position holds margin = entry notional / leverage, equity = cash + open PnL. On spot
- * (leverage 1) available capital is then exactly the quote balance not tied up in the position. */
+ * the quote balance is then cash - the open positions' entry notional, which is what entries may spend. */
 #include "core/engine.h"
 
 #include <math.h>
 #include <string.h>
 
-static eb_slot_t *find_slot(eb_engine_t *e, uint32_t id)
+static const eb_slot_t *slot_of(const eb_engine_t *e, uint32_t id)
 {
     for (int i = 0; i < EB_ENGINE_MAX_POSITIONS; i++)
         if (e->slots[i].state != EB_SLOT_FREE && e->slots[i].id == id)
             return &e->slots[i];
     return NULL;
 }
+
+/* The same slot, to change it (strchr's idiom: the engine is the caller's, writable). */
+static eb_slot_t *find_slot(eb_engine_t *e, uint32_t id) { return (eb_slot_t *)slot_of(e, id); }
 
 double eb_engine_equity(const eb_engine_t *e, double price)
 {
@@ -31,14 +34,11 @@ double eb_engine_equity(const eb_engine_t *e, double price)
 double eb_engine_available(const eb_engine_t *e, double price)
 {
     double held = 0;
-    for (int i = 0; i < EB_ENGINE_MAX_POSITIONS; i++) {
-        const eb_slot_t *sl = &e->slots[i];
-        if (sl->state == EB_SLOT_OPEN)
-            held += sl->margin;
-        else if (sl->state == EB_SLOT_PENDING)
-            held += sl->pending_qty * sl->pending_price / e->cfg.venue.leverage;
-    }
-    return eb_engine_equity(e, price) - held;
+    for (int i = 0; i < EB_ENGINE_MAX_POSITIONS; i++)
+        if (e->slots[i].state != EB_SLOT_FREE)
+            held += e->slots[i].margin;
+    /* Spot: unrealised profit is in the coin, not in quote; futures count it as margin balance. */
+    return (e->cfg.allow_short ? eb_engine_equity(e, price) : e->cash) - held;
 }
 
 int eb_engine_open_positions(const eb_engine_t *e)
@@ -134,6 +134,65 @@ int eb_engine_fill(eb_engine_t *e, const eb_intent_t *it, double price, double q
     case EB_INTENT_STOP_EXIT: return fill_exit(e, sl, it, price, qty, fee, time_ms, closed ? closed : &scratch);
     default: return -1;
     }
+}
+
+/* A spot entry spends at most its reserve (the venue's market order for a quote amount). */
+static double affordable_qty(const eb_engine_t *e, const eb_slot_t *sl, double qty, double price)
+{
+    return eb_fill_budget_qty(&e->cfg.costs, sl->margin, qty, price, e->cfg.venue.lot_step, e->cfg.venue.min_notional);
+}
+
+double eb_engine_entry_budget(const eb_engine_t *e, const eb_intent_t *it)
+{
+    if (!e || !it || it->kind != EB_INTENT_ENTER || e->cfg.allow_short)
+        return 0;
+    const eb_slot_t *sl = slot_of(e, it->position_id);
+    return sl && sl->state == EB_SLOT_PENDING ? sl->margin : 0;
+}
+
+int eb_engine_fill_market(eb_engine_t *e, const eb_intent_t *it, double ref, int64_t time_ms, eb_fill_t *out)
+{
+    eb_fill_t scratch = {0};
+    out = out ? out : &scratch;
+    memset(out, 0, sizeof *out);
+    if (!e || !it || (it->kind != EB_INTENT_ENTER && it->kind != EB_INTENT_EXIT))
+        return -1;
+    int order_side = it->kind == EB_INTENT_ENTER ? it->side : -it->side; /* an exit trades the other way */
+    double price = eb_fill_market_price(&e->cfg.costs, order_side, ref), qty = it->qty;
+    const eb_slot_t *sl = find_slot(e, it->position_id);
+    if (it->kind == EB_INTENT_ENTER && !e->cfg.allow_short && sl && sl->state == EB_SLOT_PENDING &&
+        !((qty = affordable_qty(e, sl, qty, price)) > 0)) {
+        eb_engine_cancel(e, it); /* the venue would refuse it: not enough quote */
+        return 2;
+    }
+    double fee = eb_fill_fee(&e->cfg.costs, price, qty);
+    int rc = eb_engine_fill(e, it, price, qty, fee, time_ms, &out->trade);
+    if (rc < 0) {
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
+    out->price = price;
+    out->qty = qty;
+    out->fee = fee;
+    out->closed = rc == 1;
+    return rc;
+}
+
+int eb_engine_step_fill(const eb_engine_t *e, const eb_intent_t *it, eb_fill_t *out)
+{
+    if (!e || !it || !out || it->kind != EB_INTENT_STOP_EXIT || !it->filled)
+        return -1;
+    memset(out, 0, sizeof *out);
+    out->price = it->fill_price;
+    out->qty = it->qty;
+    out->fee = it->fee;
+    for (int i = 0; i < e->nstep_closed; i++) {
+        if (e->step_closed[i].position_id == it->position_id) {
+            out->closed = 1;
+            out->trade = e->step_closed[i];
+        }
+    }
+    return 0;
 }
 
 int eb_engine_cancel(eb_engine_t *e, const eb_intent_t *it)

@@ -3,7 +3,6 @@
  * init from the caller's block. Definitions and boundary conventions: docs/features.md. */
 #include "core/features.h"
 
-#include "core/feature_schema.h"
 #include "core/ind_atr.h"
 #include "core/ind_common.h"
 #include "core/ind_correlation.h"

@@ -2,6 +2,8 @@
  * evaluation (model_eval.c) can run without a single bounds check. Layout: docs/model-format.md. */
 #include "core/model.h"
 
+#include "core/name_table.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -355,9 +357,21 @@ int eb_model_open(eb_model_t *m, const void *bytes, size_t len, eb_model_error_t
 
 const char *eb_model_status_name(eb_model_status_t s)
 {
-    static const char *const n[] = {"ok",     "argument", "truncated", "oversized", "magic", "version",
-                                    "header", "section",  "tree",      "node",      "value"};
-    return (unsigned)s < sizeof n / sizeof n[0] ? n[s] : "unknown";
+    static const char *const n[] = {
+        [EB_MODEL_OK] = "ok",
+        [EB_MODEL_E_ARG] = "argument",
+        [EB_MODEL_E_TRUNCATED] = "truncated",
+        [EB_MODEL_E_OVERSIZED] = "oversized",
+        [EB_MODEL_E_MAGIC] = "magic",
+        [EB_MODEL_E_VERSION] = "version",
+        [EB_MODEL_E_HEADER] = "header",
+        [EB_MODEL_E_SECTION] = "section",
+        [EB_MODEL_E_TREE] = "tree",
+        [EB_MODEL_E_NODE] = "node",
+        [EB_MODEL_E_VALUE] = "value",
+    };
+    _Static_assert(sizeof n / sizeof n[0] == EB_MODEL_E_VALUE + 1, "a name for every model status");
+    return EB_NAME_OR(n, s, "unknown");
 }
 
 const char *eb_model_objective_name(eb_model_objective_t o)

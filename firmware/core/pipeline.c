@@ -1,5 +1,7 @@
 #include "core/pipeline.h"
 
+#include "core/name_table.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -97,10 +99,16 @@ eb_pipeline_status_t eb_pipeline_set_model(eb_pipeline_t *p, const eb_model_t *m
 
 const char *eb_pipeline_status_name(eb_pipeline_status_t s)
 {
-    static const char *const names[] = {"ok", "bad argument", "invalid feature parameters", "invalid engine config",
-                                        "model schema hash differs from the configured features",
-                                        "model is not a 58-feature 3-class softprob model"};
-    return (int)s >= 0 && (size_t)s < sizeof names / sizeof names[0] ? names[s] : "unknown";
+    static const char *const names[] = {
+        [EB_PIPELINE_OK] = "ok",
+        [EB_PIPELINE_E_ARG] = "bad argument",
+        [EB_PIPELINE_E_FEATURES] = "invalid feature parameters",
+        [EB_PIPELINE_E_ENGINE] = "invalid engine config",
+        [EB_PIPELINE_E_SCHEMA] = "model schema hash differs from the configured features",
+        [EB_PIPELINE_E_MODEL_SHAPE] = "model is not a 58-feature 3-class softprob model",
+    };
+    _Static_assert(sizeof names / sizeof names[0] == EB_PIPELINE_E_MODEL_SHAPE + 1, "a name for every status");
+    return EB_NAME_OR(names, s, "unknown");
 }
 
 /* Rolling mean of the ATR over the window: a running sum, re-added exactly once per window so rounding

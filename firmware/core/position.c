@@ -20,8 +20,9 @@ double eb_position_r(const eb_position_t *p, double price)
     return p->side * (price - p->entry) / p->r_dist;
 }
 
-double eb_position_breakeven_price(const eb_position_t *p, double fee_rate)
+double eb_position_breakeven_price(const eb_position_t *p, double fee_bps)
 {
+    double fee_rate = fee_bps / 1e4;
     return p->side > 0 ? p->entry * (1.0 + fee_rate) / (1.0 - fee_rate)
                        : p->entry * (1.0 - fee_rate) / (1.0 + fee_rate);
 }
@@ -51,7 +52,7 @@ static void consider(const eb_position_t *p, double cand, eb_stop_kind_t kind, d
 
 int eb_position_manage_stop(eb_position_t *p, const eb_stop_rules_t *rules, double close)
 {
-    double best = p->stop, be = eb_position_breakeven_price(p, rules->fee_rate);
+    double best = p->stop, be = eb_position_breakeven_price(p, rules->fee_bps);
     eb_stop_kind_t kind = p->stop_kind;
     double r = eb_position_r(p, close);
     int in_profit = p->side > 0 ? close > be : close < be;

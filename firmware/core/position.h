@@ -21,7 +21,7 @@ typedef struct {
 } eb_position_t;
 
 typedef struct {
-    double fee_rate;        /* taker fee fraction: break-even covers the round trip */
+    double fee_bps;         /* taker fee in basis points: break-even covers the round trip */
     double trail_distance;  /* m x ATR at this bar (NaN: no trailing this bar) */
     int emergency;          /* daily drawdown reached the break-even alert */
 } eb_stop_rules_t;
@@ -30,10 +30,12 @@ typedef struct {
 void eb_position_open(eb_position_t *p, int side, double entry, double qty, double r_dist);
 /* Profit at `price` in R: side x (price - entry) / r_dist. */
 double eb_position_r(const eb_position_t *p, double price);
-/* Price at which closing returns the entry net of both fees: long entry(1+f)/(1-f), short entry(1-f)/(1+f). */
-double eb_position_breakeven_price(const eb_position_t *p, double fee_rate);
+/* Price at which closing returns the entry net of both fees: long entry(1+f)/(1-f), short entry(1-f)/(1+f),
+ * f = fee_bps / 10000. */
+double eb_position_breakeven_price(const eb_position_t *p, double fee_bps);
 /* 1 when the bar touched the stop (long: low <= stop, short: high >= stop) and *fill is the price the stop
- * fills at before slippage: the stop, or the open when the bar opened beyond it (a gap). 0 otherwise. */
+ * triggers at: the stop, or the open when the bar opened beyond it (a gap). 0 otherwise. Where it fills is
+ * the fill rule's (core/fill.h: eb_fill_stop_price). */
 int eb_position_stop_hit(const eb_position_t *p, const eb_bar_t *bar, double *fill);
 /* Applies the stop rules at the bar's close, in rank order: emergency break-even (positions in profit after
  * fees), break-even at +1R, trailing from +2R (close -/+ trail_distance). The tightest candidate wins; a

@@ -16,7 +16,7 @@ typedef enum {
     EB_REFUSE_MIN_TRADE_INTERVAL, /* "min_trade_interval": too soon after the previous entry */
     EB_REFUSE_MAX_DAILY_LOSS,     /* "max_daily_loss": realised loss of the UTC day reached the limit */
     EB_REFUSE_BAD_VOLATILITY,     /* "bad_volatility": ATR or its mean not finite or <= 0 */
-    EB_REFUSE_NO_CAPITAL,         /* "no_available_capital": equity minus margin held <= 0 */
+    EB_REFUSE_NO_AVAILABLE_CAPITAL, /* "no_available_capital": equity minus margin held <= 0 */
     EB_REFUSE_KELLY_NON_POSITIVE, /* "kelly_non_positive": Kelly fraction <= 0 (no edge) */
     EB_REFUSE_BELOW_LOT_STEP,     /* "below_lot_step": size rounds down to zero lots */
     EB_REFUSE_BELOW_MIN_NOTIONAL, /* "below_min_notional": size x price under the venue minimum */

@@ -1,25 +1,26 @@
 #include "core/risk.h"
 
+#include "core/name_table.h"
+
 #include <math.h>
 #include <string.h>
 
-static const char *const sizing_names[EB_SIZING_COUNT] = {"fixed_risk", "fixed_fraction", "volatility_target",
-                                                          "kelly"};
+static const char *const sizing_names[] = {
+    [EB_SIZING_FIXED_RISK] = "fixed_risk",
+    [EB_SIZING_FIXED_FRACTION] = "fixed_fraction",
+    [EB_SIZING_VOLATILITY_TARGET] = "volatility_target",
+    [EB_SIZING_KELLY] = "kelly",
+};
+_Static_assert(sizeof sizing_names / sizeof sizing_names[0] == EB_SIZING_COUNT, "a name for every sizing method");
 
-const char *eb_sizing_method_name(eb_sizing_method_t m)
-{
-    return (int)m >= 0 && m < EB_SIZING_COUNT ? sizing_names[m] : NULL;
-}
+const char *eb_sizing_method_name(eb_sizing_method_t m) { return EB_NAME_AT(sizing_names, m); }
 
 int eb_sizing_method_from_name(const char *name, eb_sizing_method_t *m)
 {
-    for (int i = 0; name && i < (int)EB_SIZING_COUNT; i++) {
-        if (strcmp(name, sizing_names[i]) == 0) {
-            *m = (eb_sizing_method_t)i;
-            return 0;
-        }
-    }
-    return -1;
+    int i = EB_NAME_FIND(sizing_names, name);
+    if (i >= 0)
+        *m = (eb_sizing_method_t)i;
+    return i >= 0 ? 0 : -1;
 }
 
 double eb_risk_vol_multiplier(double atr, double atr_mean, double lo, double hi)
@@ -77,15 +78,19 @@ int eb_risk_size_position(const eb_sizing_params_t *p, const eb_venue_limits_t *
         !(rq->price > 0))
         return refuse(out, EB_REFUSE_BAD_VOLATILITY);
     if (!(rq->available > 0) || !(rq->equity > 0))
-        return refuse(out, EB_REFUSE_NO_CAPITAL);
+        return refuse(out, EB_REFUSE_NO_AVAILABLE_CAPITAL);
     eb_refusal_t why = EB_REFUSE_NONE;
     double r_cap = p->risk_per_trade * rq->available / rq->stop_distance;
     double qty = method_qty(p, rq, r_cap, &why);
     if (why != EB_REFUSE_NONE)
         return refuse(out, why);
+    double unit = rq->reserve_price > 0 ? rq->reserve_price : rq->price;
     qty = fmin(qty, p->max_position_pct * rq->equity / rq->price);
-    qty = fmin(qty, rq->available * v->leverage / rq->price);
+    qty = fmin(qty, rq->available * v->leverage / unit);
     qty = eb_risk_round_lot(qty, v->lot_step);
+    /* The lot rounding's allowance may round up by a hair: the margin must still fit, exactly. */
+    if (qty * unit / v->leverage > rq->available)
+        qty = eb_risk_round_lot(qty - v->lot_step, v->lot_step);
     if (!(qty > 0))
         return refuse(out, EB_REFUSE_BELOW_LOT_STEP);
     if (qty * rq->price < v->min_notional)
@@ -93,7 +98,7 @@ int eb_risk_size_position(const eb_sizing_params_t *p, const eb_venue_limits_t *
     out->qty = qty;
     out->notional = qty * rq->price;
     out->risk = qty * rq->stop_distance;
-    out->margin = out->notional / v->leverage;
+    out->margin = qty * unit / v->leverage;
     out->refusal = EB_REFUSE_NONE;
     return 0;
 }

@@ -6,8 +6,9 @@
  *   method   fixed_risk: the R cap; fixed_fraction: fixed_fraction x available / price;
  *            volatility_target: volatility_target x available / ATR; kelly: min(f/2, risk_per_trade) x
  *            available / 1R with f = W - (1-W)/b (half-Kelly) -- every method is capped by the R cap
- *   then     notional <= max_position_pct x equity; margin (notional / leverage) <= available;
- *            rounded DOWN to the lot step; refused under one lot or under the minimum notional.
+ *   then     notional <= max_position_pct x equity (at the reference price); margin <= available, where a
+ *            unit's margin is reserve_price / leverage (spot: the entry's worst-case cost, fee included,
+ *            core/fill.h); rounded DOWN to the lot step; refused under one lot or under the minimum notional.
  *   exposure open risk (distance to current stop x size, over open positions) + new 1R x size must be
  *            <= risk_exposition x equity, else no entry. */
 #ifndef EB_CORE_RISK_H
@@ -41,14 +42,15 @@ typedef struct {
 
 typedef struct {
     double equity;        /* cash + unrealised PnL */
-    double available;     /* equity - margin held by open positions and pending entries */
+    double available;     /* equity - margin held by open positions and pending entries (spot: free quote) */
     double price;         /* reference entry price */
+    double reserve_price; /* what one unit takes from available x leverage (0: price) */
     double stop_distance; /* 1R per unit, > 0 */
     double atr;           /* for volatility_target */
 } eb_size_request_t;
 
 typedef struct {
-    double qty, notional, risk, margin; /* risk = qty x stop_distance */
+    double qty, notional, risk, margin; /* risk = qty x stop_distance, margin = qty x reserve_price / leverage */
     eb_refusal_t refusal;               /* EB_REFUSE_NONE when qty > 0 */
 } eb_size_result_t;
 

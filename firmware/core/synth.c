@@ -41,7 +41,8 @@ static double normal(uint64_t s[4])
 eb_synth_params_t eb_synth_params_default(void)
 {
     eb_synth_params_t p = {.seed = 1, .start_ms = 1609459200000, /* 2021-01-01T00:00Z */
-                           .interval_ms = 300000, .start_price = 30000.0, .base_vol = 0.002, .gap_prob = 0.0};
+                           .interval_ms = 300000, .start_price = 30000.0, .base_vol = 0.002, .gap_prob = 0.0,
+                           .trend = 0.05};
     return p;
 }
 
@@ -66,8 +67,8 @@ static void maybe_switch_regime(eb_synth_t *s)
 
 static double regime_drift(const eb_synth_t *s)
 {
-    double sigma = s->p.base_vol;
-    return s->regime == EB_REGIME_UP ? 0.05 * sigma : s->regime == EB_REGIME_DOWN ? -0.05 * sigma : 0.0;
+    double mu = s->p.trend * s->p.base_vol;
+    return s->regime == EB_REGIME_UP ? mu : s->regime == EB_REGIME_DOWN ? -mu : 0.0;
 }
 
 void eb_synth_next(eb_synth_t *s, eb_bar_t *out)

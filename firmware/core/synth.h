@@ -18,6 +18,12 @@ typedef struct {
     double start_price;
     double base_vol;  /* per-bar standard deviation of log returns in calm markets, e.g. 0.002 */
     double gap_prob;  /* chance that a bar is missing (an exchange outage), 0 for none */
+    /* The drift of the up and down regimes, per bar, in units of base_vol (default 0.05: over a 48-bar
+     * label horizon the trend is a third of the noise, close to a random walk, and a trainer rightly finds
+     * no edge). 0.15 or more makes the regimes learnable: the trend over the horizon is about as large as
+     * the noise, and the trend features (Ichimoku, EMA distances, RSI) see which regime runs. The demo
+     * (make run) uses it so a newcomer sees trades; it is a teaching market, not a model of a real one. */
+    double trend;
 } eb_synth_params_t;
 
 typedef struct {

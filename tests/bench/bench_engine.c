@@ -5,9 +5,9 @@
 #include "core/pipeline.h"
 #include "core/stats.h"
 #include "tests/support/check.h"
-#include "tools/edgebox/backtest_model.h"
-#include "tools/edgebox/model_lanes.h"
-#include "tools/edgebox/wf_io.h"
+#include "tools/edgebox/validate/train_fixed.h"
+#include "tools/edgebox/model/model_lanes.h"
+#include "tools/edgebox/data/bars_load.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -32,7 +32,8 @@ typedef struct {
     eb_engine_t last; /* the engine after the last pass (positions, cash, counters, breakers) */
 } bench_t;
 
-/* One pass: every bar through the pipeline, market intents filled at the next open, stops at once.
+/* One pass: every bar through the pipeline, market intents filled at the next open by the fill rule (the
+ * step fills the stops itself).
  * ahead: the backtest's way, EB_PIPELINE_AHEAD bars prefetched at a time (the model walks them
  * together); without it, bar by bar as the daemon runs. */
 static void pass_engine(bench_t *b, int model_free, int ahead)
@@ -50,16 +51,13 @@ static void pass_engine(bench_t *b, int model_free, int ahead)
             eb_pipeline_prefetch(p, bar, b->n - i < EB_PIPELINE_AHEAD ? (int)(b->n - i) : EB_PIPELINE_AHEAD) < 0)
             abort();
         for (int k = 0; k < npend; k++)
-            eb_engine_fill(&p->engine, &pend[k], bar->open, pend[k].qty, 0, bar->open_time_ms, NULL);
+            eb_engine_fill_market(&p->engine, &pend[k], bar->open, bar->open_time_ms, NULL);
         npend = 0;
         int dir = model_free ? (int)(eb_rng_u64(&rng) % 3u) - 1 : 0;
         int n = eb_pipeline_step(p, bar, dir, it, EB_ENGINE_MAX_INTENTS);
-        for (int k = 0; k < n; k++) {
-            if (it[k].kind == EB_INTENT_STOP_EXIT)
-                eb_engine_fill(&p->engine, &it[k], it[k].price, it[k].qty, 0, bar->open_time_ms, NULL);
-            else if (it[k].kind != EB_INTENT_MOVE_STOP)
+        for (int k = 0; k < n; k++)
+            if (it[k].kind == EB_INTENT_ENTER || it[k].kind == EB_INTENT_EXIT)
                 pend[npend++] = it[k];
-        }
     }
     b->sink += p->engine.cash + (double)p->engine.n.entries;
     b->last = p->engine;
@@ -173,7 +171,7 @@ int main(void)
     }
     eb_bar_t *bars;
     size_t n;
-    if (eb_wf_load_bars(path, INT64_MIN, INT64_MAX, &bars, &n, err, sizeof err) != 0) {
+    if (eb_bars_load(path, INT64_MIN, INT64_MAX, &bars, &n, err, sizeof err) != 0) {
         fprintf(stderr, "bench_engine: %s\n", err);
         return 1;
     }
@@ -188,7 +186,7 @@ int main(void)
     eb_model_t model;
     int cached = load_cached(&blob, &len, &model, eb_features_schema_hash(&b.pc.features));
     if (!cached) {
-        if (eb_backtest_train_model(bars, n, &b.pc.features, 200, 6, &blob, &len, err, sizeof err) != 0) {
+        if (eb_train_fixed_model(bars, n, &b.pc.features, 200, 6, &blob, &len, err, sizeof err) != 0) {
             fprintf(stderr, "bench_engine: training: %s\n", err);
             return 1;
         }

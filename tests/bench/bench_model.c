@@ -21,8 +21,9 @@
 #include <xgboost/c_api.h>
 
 #include "core/model.h"
-#include "tools/edgebox/model_lanes.h"
-#include "tools/edgebox/model_compile.h"
+#include "common/file_read.h"
+#include "tools/edgebox/model/model_lanes.h"
+#include "tools/edgebox/model/model_compile.h"
 
 #define NF 58
 #define CLASSES 3
@@ -99,7 +100,7 @@ static BoosterHandle load_or_train(int *cached)
 {
     char err[256];
     size_t len;
-    char *json = eb_read_file(MODEL_CACHE, &len, err, sizeof err);
+    char *json = eb_file_read_all(MODEL_CACHE, 0, 0, &len, err, sizeof err);
     BoosterHandle b;
     *cached = 0;
     if (json && XGBoosterCreate(NULL, 0, &b) == 0) {
@@ -186,8 +187,8 @@ static int callgrind_mode(const char *side, const char *json_path, const char *r
 {
     char err[256];
     size_t jlen, rlen;
-    char *json = eb_read_file(json_path, &jlen, err, sizeof err);
-    float *xf = (float *)(void *)eb_read_file(rows_path, &rlen, err, sizeof err);
+    char *json = eb_file_read_all(json_path, 0, 0, &jlen, err, sizeof err);
+    float *xf = (float *)(void *)eb_file_read_all(rows_path, 0, 0, &rlen, err, sizeof err);
     if (!json || !xf)
         return 1;
     double *xd = malloc(sizeof(double) * (size_t)n * NF);

@@ -7,9 +7,9 @@
 #include "core/calendar.h"
 #include "tests/support/synth_hourly.h"
 #include "tests/support/check.h"
-#include "tools/edgebox/montecarlo.h"
-#include "tools/edgebox/wf_io.h"
-#include "tools/edgebox/wf_run.h"
+#include "tools/edgebox/validate/montecarlo.h"
+#include "tools/edgebox/data/bars_load.h"
+#include "tools/edgebox/validate/wf_run.h"
 
 #include <stdlib.h>
 #include <time.h>
@@ -28,7 +28,7 @@ static eb_bar_t *five_years(size_t *n)
     char err[512];
     eb_bar_t *bars = NULL;
     if (path) {
-        if (eb_wf_load_bars(path, INT64_MIN, INT64_MAX, &bars, n, err, sizeof err) != 0)
+        if (eb_bars_load(path, INT64_MIN, INT64_MAX, &bars, n, err, sizeof err) != 0)
             fprintf(stderr, "%s\n", err);
         return bars;
     }

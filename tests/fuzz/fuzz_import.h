@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "core/model.h"
-#include "tools/edgebox/model_compile.h"
+#include "tools/edgebox/model/model_compile.h"
 
 typedef int (*fuzz_compile_fn)(const char *, size_t, const eb_compile_opts_t *, uint8_t **, size_t *, char *,
                                size_t);

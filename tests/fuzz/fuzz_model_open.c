@@ -1,7 +1,7 @@
 /* libFuzzer: the blob loader. Any bytes either are refused by eb_model_open or evaluate without leaving
  * the blob (ASan/UBSan watch every access) on rows of zeros, NaN and values taken from the input; with
  * the lane and row images attached, every walk must give the portable walk's bits.
- * FUZZ_SOURCES: firmware/core/model.c firmware/core/model_eval.c firmware/core/model_eval_x86.c firmware/core/model_rows_x86.c */
+ * FUZZ_SOURCES: firmware/core/model.c firmware/core/name_table.c firmware/core/model_eval.c firmware/core/model_eval_x86.c firmware/core/model_rows_x86.c */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>

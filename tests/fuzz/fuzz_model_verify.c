@@ -1,6 +1,6 @@
 /* libFuzzer: the signed-container check on the box (sizes, header, signature, and the manifest decoder
  * on its own, which runs only after a good signature in production).
- * FUZZ_SOURCES: firmware/core/model.c firmware/core/model_eval.c firmware/core/model_eval_x86.c firmware/core/model_rows_x86.c firmware/app/errf.c firmware/app/model_verify.c
+ * FUZZ_SOURCES: firmware/core/model.c firmware/core/name_table.c firmware/core/model_eval.c firmware/core/model_eval_x86.c firmware/core/model_rows_x86.c firmware/common/errf.c firmware/common/file_read.c firmware/app/model_verify.c
  * FUZZ_LIBS: -lmbedcrypto */
 #include <stdint.h>
 #include <stdlib.h>

@@ -3,11 +3,11 @@
  * command line's refusals; a self-contained HTML page. */
 #include "core/pipeline.h"
 #include "core/synth.h"
-#include "tools/edgebox/backtest.h"
-#include "tools/edgebox/backtest_model.h"
-#include "tools/edgebox/commands.h"
-#include "tools/edgebox/model_compile.h"
-#include "tools/edgebox/wf_io.h"
+#include "tools/edgebox/report/report.h"
+#include "tools/edgebox/validate/train_fixed.h"
+#include "tools/edgebox/cli/commands.h"
+#include "tools/edgebox/model/model_compile.h"
+#include "tools/edgebox/data/bars_load.h"
 #include "tests/support/check.h"
 
 #include <math.h>
@@ -155,13 +155,13 @@ TEST(model_thresholds_and_schema_refusal)
 {
     eb_bar_t *bars;
     size_t n;
-    CHECK_EQ_INT(eb_wf_load_bars(DIR "/synth.csv", INT64_MIN, INT64_MAX, &bars, &n, err, sizeof err), 0);
+    CHECK_EQ_INT(eb_bars_load(DIR "/synth.csv", INT64_MIN, INT64_MAX, &bars, &n, err, sizeof err), 0);
     if (n == 0)
         return;
     eb_feature_params_t fp = eb_feature_params_default();
     uint8_t *blob;
     size_t len;
-    int rc = eb_backtest_train_model(bars, n, &fp, 8, 4, &blob, &len, err, sizeof err);
+    int rc = eb_train_fixed_model(bars, n, &fp, 8, 4, &blob, &len, err, sizeof err);
     free(bars);
     CHECK_MSG(rc == 0, "%s", err);
     if (rc != 0)

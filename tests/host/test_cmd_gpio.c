@@ -1,9 +1,9 @@
 /* `edgebox gpio` against the daemon's side of the simulated board: a press from the tool wakes the
  * daemon's poll() and latches the kill switch through hal/button; release does not re-arm; get prints
  * the LED state the daemon wrote. */
-#include "hal/button.h"
-#include "hal/gpio.h"
-#include "tools/edgebox/commands.h"
+#include "hal/logic/button.h"
+#include "hal/io/gpio.h"
+#include "tools/edgebox/cli/commands.h"
 #include "../support/check.h"
 
 #include <fcntl.h>
@@ -46,7 +46,9 @@ static void tool_get(const char *line, char *out, size_t cap)
 static int wait_event(eb_gpio_t *g)
 {
     struct pollfd p = {.fd = eb_gpio_event_fd(g), .events = POLLIN};
-    return poll(&p, 1, 2000) == 1 && eb_gpio_drain_events(g) > 0;
+    eb_gpio_edge_t e[8];
+    char err[512];
+    return poll(&p, 1, 2000) == 1 && eb_gpio_edges(g, e, 8, err, sizeof err) >= 0;
 }
 
 TEST(press_from_the_tool_latches)
@@ -55,21 +57,21 @@ TEST(press_from_the_tool_latches)
     snprintf(dir, sizeof dir, "/tmp/eb-cmd-gpio-XXXXXX");
     if (!mkdtemp(dir))
         return;
-    eb_gpio_t g;
+    eb_gpio_t *g = NULL;
     eb_gpio_options_t opt = {.sim_dir = dir};
     char err[512] = "", out[64];
     CHECK_EQ_INT(eb_gpio_open(&g, &pins, &opt, err, sizeof err), 0);
     eb_button_t b;
     eb_button_config_t cfg = eb_button_config_default();
     int level = -1;
-    CHECK_EQ_INT(eb_gpio_get(&g, EB_LINE_KILLSWITCH, &level, err, sizeof err), 0);
+    CHECK_EQ_INT(eb_gpio_get(g, EB_LINE_KILLSWITCH, &level, err, sizeof err), 0);
     CHECK_EQ_INT(eb_button_init(&b, &cfg, 0, level, 0), 0);
     tool_get("killswitch", out, sizeof out);
     CHECK_EQ_STR(out, "killswitch 1 released\n");
 
     CHECK_EQ_INT(tool("press", "killswitch", NULL), 0);
-    CHECK(wait_event(&g));
-    CHECK_EQ_INT(eb_gpio_get(&g, EB_LINE_KILLSWITCH, &level, err, sizeof err), 0);
+    CHECK(wait_event(g));
+    CHECK_EQ_INT(eb_gpio_get(g, EB_LINE_KILLSWITCH, &level, err, sizeof err), 0);
     CHECK_EQ_INT(level, 0);
     eb_button_sample(&b, level, 1000);
     CHECK(eb_button_tick(&b, 1000 + cfg.debounce_ms) & EB_BUTTON_EV_LATCHED);
@@ -77,28 +79,28 @@ TEST(press_from_the_tool_latches)
     CHECK_EQ_STR(out, "killswitch 0 pressed\n");
 
     CHECK_EQ_INT(tool("release", "killswitch", NULL), 0);
-    CHECK(wait_event(&g));
-    CHECK_EQ_INT(eb_gpio_get(&g, EB_LINE_KILLSWITCH, &level, err, sizeof err), 0);
+    CHECK(wait_event(g));
+    CHECK_EQ_INT(eb_gpio_get(g, EB_LINE_KILLSWITCH, &level, err, sizeof err), 0);
     eb_button_sample(&b, level, 2000);
     eb_button_tick(&b, 3000);
     CHECK(eb_button_latched(&b)); /* release does not re-arm */
 
-    CHECK_EQ_INT(eb_gpio_set(&g, EB_LINE_LED_ALARM, 1), 0);
+    CHECK_EQ_INT(eb_gpio_set(g, EB_LINE_LED_ALARM, 1), 0);
     tool_get("led_alarm", out, sizeof out);
     CHECK_EQ_STR(out, "led_alarm 1 on\n");
     CHECK_EQ_INT(tool("press", "led_alarm", NULL), 2);
     CHECK_EQ_INT(tool("get", "nosuchline", NULL), 2);
-    eb_gpio_close(&g);
+    eb_gpio_close(g);
 
     /* a normally closed button: the daemon records it, and the tool's press follows */
     opt.killswitch_nc = 1;
     CHECK_EQ_INT(eb_gpio_open(&g, &pins, &opt, err, sizeof err), 0);
     CHECK_EQ_INT(tool("press", "killswitch", NULL), 0);
-    CHECK_EQ_INT(eb_gpio_get(&g, EB_LINE_KILLSWITCH, &level, err, sizeof err), 0);
+    CHECK_EQ_INT(eb_gpio_get(g, EB_LINE_KILLSWITCH, &level, err, sizeof err), 0);
     CHECK_EQ_INT(level, 1);
     tool_get("killswitch", out, sizeof out);
     CHECK_EQ_STR(out, "killswitch 1 pressed\n");
-    eb_gpio_close(&g);
+    eb_gpio_close(g);
 
     static const char *files[] = {"killswitch", "killswitch.wiring", "led_heartbeat", "led_mode", "led_alarm"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {

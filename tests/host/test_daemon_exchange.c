@@ -32,8 +32,13 @@ static void run_case(const char *name, eb_fx_t *fx, const char *extra, int want_
 {
     char casedir[400], cfg[500], log[500], simenv[500], appl[512];
     dp_case(g_dir, name, casedir, sizeof casedir);
-    snprintf(appl, sizeof appl, "\"source\": \"exchange\", \"exchange_url\": \"%s\", \"interval\": \"1m\"%s%s",
-             fx ? eb_fx_url(fx) : "http://127.0.0.1:9", extra[0] ? ", " : "", extra);
+    /* the case's own interval or URL replaces the default one (a key given twice is refused) */
+    char url[160] = "", interval[40] = "";
+    if (!strstr(extra, "\"exchange_url\""))
+        snprintf(url, sizeof url, ", \"exchange_url\": \"%s\"", fx ? eb_fx_url(fx) : "http://127.0.0.1:9");
+    if (!strstr(extra, "\"interval\""))
+        snprintf(interval, sizeof interval, ", \"interval\": \"1m\"");
+    snprintf(appl, sizeof appl, "\"source\": \"exchange\"%s%s%s%s", url, interval, extra[0] ? ", " : "", extra);
     dp_config(casedir, g_bars, appl, "", cfg, sizeof cfg);
     snprintf(log, sizeof log, "%s/log", casedir);
     dp_sim_env(casedir, simenv, sizeof simenv);

@@ -298,9 +298,17 @@ static void expect_refused_journal(const char *name, int (*make)(const char *db)
     free(after);
     struct stat st;
     CHECK_MSG(stat(db, &st) == 0 && st.st_mtim.tv_sec == 1000000000, "%s: the journal's mtime changed", name);
-    CHECK_MSG(dp_count_entries(state) == 1, "%s: %d entries in the state dir (side files or model dirs created)",
-              name, dp_count_entries(state));
-    CHECK_MSG(!dp_exists(simdir), "%s: GPIO was touched after the journal was refused", name);
+    /* the journal and the state directory's lock file, nothing else (no -wal/-shm, no model dirs) */
+    char lockf[600];
+    snprintf(lockf, sizeof lockf, "%s/edgeboxd.lock", state);
+    CHECK_MSG(dp_count_entries(state) == 2 && dp_exists(lockf), "%s: %d entries in the state dir (side files or "
+              "model dirs created)", name, dp_count_entries(state));
+    CHECK_MSG(!dp_file_contains(lockf, "journal opened"), "%s: the lock file records a journal that was refused", name);
+    /* the kill switch's line is opened before the journal (no press may be missed during start-up); the
+     * LEDs it drives are off again when start-up is refused */
+    char led[600];
+    snprintf(led, sizeof led, "%s/led_alarm", simdir);
+    CHECK_MSG(dp_file_contains(led, "0"), "%s: the alarm LED was left on", name);
     dp_notify_pump(&rx, 50);
     CHECK_MSG(dp_notify_count(&rx, 0, "READY=1") == 0, "%s: READY=1 was sent", name);
     dp_notify_close(&rx);
@@ -324,7 +332,7 @@ TEST(bad_journals_are_refused_and_left_untouched)
     expect_refused_journal("wrong-version", make_versioned, "has schema version 2; this edgeboxd reads version 1 only");
 }
 
-/* The journal is held exclusively: a second daemon on the same state is refused, the first runs on. */
+/* The state directory's lock file keeps a second daemon out (naming the holder's pid), the first runs on. */
 TEST(second_daemon_on_a_journal_in_use_is_refused)
 {
     char casedir[400], cfg[500], log[500], log2[500], sim[500], where[100];
@@ -343,6 +351,9 @@ TEST(second_daemon_on_a_journal_in_use_is_refused)
     const char *argv2[] = {F.daemon, "--config", cfg, "--exit-at-end", NULL};
     CHECK_EQ_INT(dp_run(argv2, env, log2, 10000), 1);
     CHECK(dp_file_contains(log2, "in use by another process"));
+    char holder[64];
+    snprintf(holder, sizeof holder, "edgeboxd pid %d holds", (int)first);
+    CHECK(dp_file_contains(log2, holder));
     CHECK_EQ_INT(dp_notify_count(&rx, n, "READY=1"), 0);
     CHECK(dp_alive(first));
     CHECK(dp_notify_wait(&rx, n, "STATUS=", 2000) >= 0); /* the first one carries on */

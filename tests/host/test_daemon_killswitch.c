@@ -173,8 +173,11 @@ TEST(press_disarms_cancels_flattens_and_latches)
         int64_t ms = r->rx.msg[i].t_ms - t0;
         CHECK_MSG(ms < 500, "the press took %lld ms to disarm (including the tool's start)", (long long)ms);
         CHECK(strstr(r->rx.msg[i].text, "STATUS=disarmed;") == r->rx.msg[i].text);
-        CHECK(strstr(r->rx.msg[i].text, "kill switch latched_held") != NULL);
+        /* the reason and the state agree from the first edge: pressed (debouncing), then latched */
+        CHECK_MSG(strstr(r->rx.msg[i].text, "kill switch latched_held") || strstr(r->rx.msg[i].text, "kill switch pressed"),
+                  "%s", r->rx.msg[i].text);
     }
+    CHECK_MSG(dp_notify_wait(&r->rx, from, "kill switch latched_held", 2000) >= 0, "never latched");
     int seen = alarm_seen(r, 500);
     CHECK_MSG(seen == 3, "the alarm LED did not blink while latched (seen %d)", seen);
 

@@ -228,8 +228,9 @@ TEST(drop_and_push_install_refusals_leave_the_running_model)
     char *rel = dp_read_file(path, NULL);
     CHECK_MSG(rel && strtol(rel, NULL, 10) == 2, "release counter: %s", rel ? rel : "(missing)");
     free(rel);
-    /* nothing left to install in the drop dir: installed blobs removed, refused ones set aside */
-    CHECK_EQ_INT(dp_count_entries(r.drop), 5);
+    /* nothing left to install in the drop dir: installed blobs removed, refused ones set aside, the
+     * newest three of them only (their reasons are in the journal) */
+    CHECK_EQ_INT(dp_count_entries(r.drop), 3);
 }
 
 /* SIGKILL while the newest model is on trial: the next start falls back to the previous slot. */
@@ -281,6 +282,43 @@ TEST(death_on_trial_falls_back_to_the_previous_model)
     CHECK_EQ_INT(dp_sql_int(r.db, "select value from state where key='model.trial'", -1), 0);
 }
 
+/* A clean stop during a trial is no crash under the new model: the trial is paused and runs again in full at
+ * the next start, the model stays (before, the next start fell back, and with nothing to fall back to it
+ * said "slot-b.ebs: No such file or directory"). */
+TEST(clean_stop_on_trial_keeps_the_model)
+{
+    run_t r;
+    memset(&r, 0, sizeof r);
+    dp_fixture_case(&F, "trial-clean", F.bars, "\"trial_bars\": 100000", "", 1, r.casedir, sizeof r.casedir, r.cfg,
+                    sizeof r.cfg);
+    if (start(&r, "clean1", "60000") != 0) {
+        CHECK_MSG(0, "the daemon did not become ready");
+        return;
+    }
+    CHECK(status_has(&r, "model mA", 2000));
+    dp_sleep_ms(300);
+    kill(r.pid, SIGTERM);
+    CHECK_EQ_INT(dp_wait(r.pid, 10000), 0);
+    dp_notify_close(&r.rx);
+    char *v = dp_sql_dump(r.db, "select value from state where key='model.trial'");
+    CHECK_MSG(v && strstr(v, "paused"), "model.trial after a clean stop: %s", v ? v : "(none)");
+    free(v);
+    memset(&r.rx, 0, sizeof r.rx);
+    if (start(&r, "clean2", "60000") != 0) {
+        CHECK_MSG(0, "the daemon did not restart");
+        return;
+    }
+    CHECK_MSG(status_has(&r, "model mA", 2000), "after a clean stop on trial: %s", dp_notify_last_status(&r.rx));
+    CHECK_MSG(!strstr(dp_notify_last_status(&r.rx), "no_model"), "%s", dp_notify_last_status(&r.rx));
+    kill(r.pid, SIGTERM);
+    CHECK_EQ_INT(dp_wait(r.pid, 10000), 0);
+    dp_notify_close(&r.rx);
+    CHECK_EQ_INT(dp_sql_int(r.db, "select count(*) from events where kind='model' and detail like '%on trial; %'", -1), 0);
+    CHECK_EQ_INT(dp_sql_int(r.db, "select count(*) from events where kind='model' and detail = "
+                                  "'the trial a clean stop interrupted starts again'", -1), 1);
+    CHECK_EQ_INT(dp_sql_int(r.db, "select count(*) from events where kind='model' and detail like 'trial paused%'", -1), 2);
+}
+
 int main(void)
 {
     eb_check_test = "setup";
@@ -294,6 +332,7 @@ int main(void)
     }
     RUN(drop_and_push_install_refusals_leave_the_running_model);
     RUN(death_on_trial_falls_back_to_the_previous_model);
+    RUN(clean_stop_on_trial_keeps_the_model);
     dp_rmtree(F.dir);
     return eb_check_report();
 }

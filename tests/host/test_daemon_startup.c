@@ -80,6 +80,10 @@ TEST(config_errors_stop_before_anything)
                    "appliance.replay_speed: 0.5 is not allowed (\"max\" or a number in 1..1e7)");
     expect_refused("strategy-range", "", "\"risk\": {\"risk_per_trade\": 0.5}", NULL, NULL, NULL,
                    "risk.risk_per_trade: 0.5 is outside the allowed range 0.001..0.05");
+    expect_refused("lock-memory", "\"lock_memory\": \"yes\"", "", NULL, NULL, NULL,
+                   "appliance.lock_memory: \"yes\" is not allowed (true or false)");
+    expect_refused("rt-priority", "\"rt_priority\": 100", "", NULL, NULL, NULL,
+                   "appliance.rt_priority: 100 is not allowed (an integer in 0..99)");
     expect_refused("live", "\"mode\": \"live\"", "", NULL, NULL, NULL, "appliance.mode: \"live\" is not allowed");
     /* files the config names are part of the config: checked before the journal is opened */
     expect_refused("missing-replay", "", "", nowhere, NULL, NULL, "appliance.replay_file: \"");
@@ -311,6 +315,34 @@ TEST(missing_gpio_chip_is_an_error_before_ready)
     CHECK(dp_run(argv2, env, log, 10000) > 0);
 }
 
+/* Memory locked and a real-time priority (issue 12 item 10): granted (as root) it is used and said, refused
+ * (an unprivileged user, RLIMIT_MEMLOCK and RLIMIT_RTPRIO at 0) it is logged and the daemon still runs to
+ * the end of the bars. The stop line carries the tail figures bench_system_daemon reads. */
+TEST(memory_locked_and_realtime_or_said_why_not)
+{
+    char casedir[400], cfg[500], log[500], simenv[500];
+    case_dir("realtime", casedir, sizeof casedir);
+    write_config(casedir, g_bars, "\"rt_priority\": 1", "", cfg, sizeof cfg);
+    snprintf(log, sizeof log, "%s/log", casedir);
+    sim_env(casedir, simenv, sizeof simenv);
+    const char *argv[] = {g_daemon, "--config", cfg, "--exit-at-end", NULL};
+    const char *env[] = {simenv, NULL};
+    CHECK_EQ_INT(dp_run(argv, env, log, 20000), 0);
+    CHECK_MSG(dp_file_contains(log, "running at real-time priority 1 (SCHED_FIFO)") ||
+                  dp_file_contains(log, "appliance.rt_priority 1 refused"),
+              "neither the priority nor its refusal is in the log");
+    CHECK_MSG(dp_file_contains(log, "; locked=1") || dp_file_contains(log, "memory not locked ("),
+              "neither the lock nor its refusal is in the log");
+    CHECK_MSG(dp_file_contains(log, " p99=") && dp_file_contains(log, " p999="), "no tail figures in the stop line");
+    /* the decisions the kernel preempted are counted apart, and prefaulting leaves none with a page fault */
+    CHECK_MSG(dp_file_contains(log, "unpreempted_us p999=") && dp_file_contains(log, " preempted="),
+              "no unpreempted tail in the stop line");
+    CHECK_MSG(dp_file_contains(log, " faults=0;") || !dp_file_contains(log, "; locked=1"),
+              "page faults inside decisions although the memory is locked and prefaulted");
+    if (geteuid() == 0) /* root may lock and schedule: both must have happened */
+        CHECK(dp_file_contains(log, "; locked=1") && dp_file_contains(log, "SCHED_FIFO"));
+}
+
 int main(void)
 {
     if (setup() != 0) {
@@ -325,6 +357,7 @@ int main(void)
     RUN(watchdog_pid_of_another_process_means_no_pings);
     RUN(sigterm_right_after_ready_stops_cleanly);
     RUN(missing_gpio_chip_is_an_error_before_ready);
+    RUN(memory_locked_and_realtime_or_said_why_not);
     dp_rmtree(g_dir);
     return eb_check_report();
 }

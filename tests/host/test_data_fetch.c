@@ -5,11 +5,14 @@
 #include "tests/support/check.h"
 #include "tests/support/daemon_proc.h"
 #include "tests/support/fake_exchange.h"
-#include "tools/edgebox/data_fetch.h"
+#include "tools/edgebox/data/data_fetch.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define IV 300000LL
@@ -216,6 +219,38 @@ TEST(refusals_leave_the_file)
     eb_fx_stop(fx);
 }
 
+/* A disk that fills during a resume (issue 11 item 8): RLIMIT_FSIZE stands in for it. The file keeps
+ * its old bytes (before: appended rows cut mid-line), the error names it, and no temp file stays. */
+TEST(full_disk_keeps_the_old_file)
+{
+    eb_fx_t *fx = exchange_at(20);
+    if (!fx)
+        return;
+    CHECK_EQ_INT(run("--from", "2021-01-01", "--out", out_path, "--base", eb_fx_url(fx), NULL), 0); /* = T0 */
+    size_t n1 = 0, n2 = 0;
+    char *before = dp_read_file(out_path, &n1);
+    eb_fx_set_now(fx, open_of(300) + 1000);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct rlimit lim = {4096, 4096};
+        signal(SIGXFSZ, SIG_IGN); /* the write fails with EFBIG instead of killing */
+        setrlimit(RLIMIT_FSIZE, &lim);
+        _exit(run("--out", out_path, "--base", eb_fx_url(fx), NULL));
+    }
+    int st = 0;
+    CHECK(pid > 0 && waitpid(pid, &st, 0) == pid);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 1, "exit status %d", st);
+    CHECK(log_has(out_path) && log_has("File too large"));
+    char *after = dp_read_file(out_path, &n2);
+    CHECK(before && after && n1 == n2 && memcmp(before, after, n1) == 0);
+    CHECK_EQ_INT(dp_count_entries(dir), 2); /* bars.csv and stderr.txt: no temp file */
+    free(before);
+    free(after);
+    eb_fx_stop(fx);
+}
+
 int main(void)
 {
     eb_fx_make_series(series, NBARS, T0, IV);
@@ -228,6 +263,7 @@ int main(void)
     RUN(gives_up_then_resumes);
     RUN(exchange_gap_kept_and_to);
     RUN(refusals_leave_the_file);
+    RUN(full_disk_keeps_the_old_file);
     dp_rmtree(dir);
     return eb_check_report();
 }

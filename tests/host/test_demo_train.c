@@ -1,7 +1,8 @@
-/* make demo-train end to end: tools/demo-train.sh runs data -> walk-forward (small grid) -> Monte Carlo ->
- * signed blob with the built host tool; every artefact must exist and the signed blob must verify. */
+/* make demo-train end to end: tools/demo-train.sh runs data -> walk-forward (small grid, bars before
+ * 2021-06-01) -> Monte Carlo (the held-out bars) -> signed blob with the built host tool; every artefact
+ * must exist, the gate's window must lie after the model's training range, the signed blob must verify. */
 #include "tests/support/check.h"
-#include "tools/edgebox/wf_io.h"
+#include "common/file_read.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -11,7 +12,7 @@ static int has(const char *dir, const char *name, const char *needle)
 {
     char path[512], err[256];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    char *text = eb_read_file(path, NULL, err, sizeof err);
+    char *text = eb_file_read_all(path, 0, 0, NULL, err, sizeof err);
     int ok = text && (!needle || strstr(text, needle));
     free(text);
     return ok;
@@ -38,10 +39,14 @@ TEST(demo_train_chain)
     CHECK(has(dir, "wf/model.signed", "EBSIGNED"));
     CHECK(has(dir, "mc/montecarlo.json", "\"pass\""));
     CHECK(has(dir, "mc/montecarlo.json", "\"lifecycle\": {\"state\": \"candidate\""));
+    /* the gate ran on the held-out bars from 2021-06-01, after the model's training range (which ends there) */
+    CHECK(has(dir, "mc/montecarlo.json", "\"window\": [1622505600000, "));
+    CHECK(has(dir, "mc/montecarlo.json", ", 1622505600000],\n\"bars\""));
+    CHECK(has(dir, "wf/model.summary.json", "\"train_end_ms\": 1622505600000"));
     CHECK(has(dir, "mc/montecarlo.html", "<svg"));
     char log[200];
     snprintf(log, sizeof log, "%s.log", dir);
-    char err[256], *text = eb_read_file(log, NULL, err, sizeof err);
+    char err[256], *text = eb_file_read_all(log, 0, 0, NULL, err, sizeof err);
     CHECK(text && strstr(text, "model.signed: OK"));
     free(text);
     snprintf(cmd, sizeof cmd, "rm -rf %s %s.log", dir, dir);

@@ -7,8 +7,9 @@
 #include <string.h>
 
 #include "core/model.h"
+#include "common/file_read.h"
 #include "tests/support/check.h"
-#include "tools/edgebox/model_compile.h"
+#include "tools/edgebox/model/model_compile.h"
 
 #define FX "fixtures/trees/"
 #define MAXF 256
@@ -23,7 +24,7 @@ static char *read_shared(const char *rel, size_t *len)
     char p[512], err[256];
     if (!eb_shared_path(rel, p, sizeof p))
         return NULL;
-    return eb_read_file(p, len, err, sizeof err);
+    return eb_file_read_all(p, 0, 0, len, err, sizeof err);
 }
 
 static int compile_shared(const char *rel, uint8_t **blob, size_t *blen, eb_model_t *m)

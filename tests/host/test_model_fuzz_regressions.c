@@ -5,8 +5,9 @@
 #include <string.h>
 
 #include "core/model.h"
+#include "common/file_read.h"
 #include "tests/support/check.h"
-#include "tools/edgebox/model_compile.h"
+#include "tools/edgebox/model/model_compile.h"
 
 typedef int (*compile_fn)(const char *, size_t, const eb_compile_opts_t *, uint8_t **, size_t *, char *, size_t);
 
@@ -24,7 +25,7 @@ static void replay_dir(const char *dir, compile_fn compile)
         char path[512], err[256] = "";
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         size_t len;
-        char *text = eb_read_file(path, &len, err, sizeof err);
+        char *text = eb_file_read_all(path, 0, 0, &len, err, sizeof err);
         CHECK_MSG(text != NULL, "%s: %s", path, err);
         if (!text)
             continue;

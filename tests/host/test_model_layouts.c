@@ -14,9 +14,9 @@
 
 #include "core/model.h"
 #include "tests/support/check.h"
-#include "tools/edgebox/model_compile.h"
-#include "tools/edgebox/model_ir.h"
-#include "tools/edgebox/model_lanes.h"
+#include "tools/edgebox/model/model_compile.h"
+#include "tools/edgebox/model/model_ir.h"
+#include "tools/edgebox/model/model_lanes.h"
 
 static const float THR[] = {-INFINITY, INFINITY, -0.0f, 0.0f, 1e-45f, -1e-45f, FLT_MAX, -FLT_MAX, 0.5f, -3.0f};
 #define NTHR (sizeof THR / sizeof THR[0])

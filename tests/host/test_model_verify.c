@@ -6,9 +6,10 @@
 #include <unistd.h>
 
 #include "app/model_store.h"
+#include "common/file_read.h"
 #include "app/model_verify.h"
 #include "tests/support/check.h"
-#include "tools/edgebox/model_compile.h"
+#include "tools/edgebox/model/model_compile.h"
 
 /* A small 3-class LightGBM model written here (one split per tree), 2 features. */
 static const char *const LGB =
@@ -28,7 +29,7 @@ static char *key_text(const char *dir, const char *name, size_t *len)
 {
     char p[128], err[256];
     snprintf(p, sizeof p, "%s/%s", dir, name);
-    return eb_read_file(p, len, err, sizeof err);
+    return eb_file_read_all(p, 0, 0, len, err, sizeof err);
 }
 
 static void base_manifest(eb_manifest_t *m, uint64_t release)

@@ -12,7 +12,7 @@
 
 #include "core/model.h"
 #include "tests/support/check.h"
-#include "tools/edgebox/model_compile.h"
+#include "tools/edgebox/model/model_compile.h"
 
 typedef struct {
     uint64_t s;

@@ -6,8 +6,8 @@
 #include "tests/support/synth_hourly.h"
 #include "tests/support/check.h"
 #include "tests/support/model_gen.h"
-#include "tools/edgebox/train.h"
-#include "tools/edgebox/wf_tune.h"
+#include "tools/edgebox/validate/train.h"
+#include "tools/edgebox/validate/wf_tune.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +179,72 @@ TEST(platt_and_thresholds)
     CHECK_NEAR(eb_wf_best_threshold(p, other, neg, 6, 0.34, 0.95, 1, &best), 1.0, 0); /* never trade */
 }
 
+/* Platt's slope is never negative: scores anti-correlated with the class flatten to the base rate instead
+ * of inverting the ranking (the old fit gave a < 0 here, as on the real data of issue 13 item 6). */
+TEST(platt_slope_never_negative)
+{
+    double z[400];
+    uint8_t y[400];
+    size_t pos = 0;
+    for (int i = 0; i < 400; i++) {
+        z[i] = (i % 200 - 100) / 50.0;
+        y[i] = (z[i] < 0) ^ (i % 10 == 0); /* the higher the score, the less likely the class */
+        pos += y[i];
+    }
+    double a = -1, b = 0;
+    CHECK_EQ_INT(eb_wf_platt_fit(z, y, 400, &a, &b), 0);
+    CHECK_MSG(a >= 0, "slope %g", a);
+    CHECK_NEAR(a, 0, 0);
+    /* at a = 0 the best intercept is the logit of the mean smoothed target */
+    double hi = (pos + 1.0) / (pos + 2.0), lo = 1.0 / (400.0 - pos + 2.0);
+    double mean = (pos * hi + (400.0 - pos) * lo) / 400.0;
+    CHECK_NEAR(b, log(mean / (1 - mean)), 1e-12);
+}
+
+/* Early stopping, calibration and thresholds each see their own slice of the tune part: the slices are
+ * disjoint, in that order, an embargo apart, each purged at its own end, and the row counts say so. */
+TEST(tune_slices_do_not_overlap)
+{
+    size_t n = 3000;
+    eb_wf_config_t c;
+    eb_dataset_t ds;
+    eb_bar_t *bars = setup(n, 3, &c, &ds);
+    char err[256] = "";
+    for (int calibrate = 1; calibrate >= 0; calibrate--) {
+        c.calibrate = calibrate;
+        eb_trained_t t;
+        CHECK_MSG(eb_train_window(&ds, 0, 2500, &c, &hp, &t, err, sizeof err) == 0, "%s", err);
+        size_t gap = (size_t)c.embargo_bars;
+        CHECK_EQ_INT(t.stop_lo, t.fit_hi + gap);
+        CHECK(t.stop_lo < t.stop_hi);
+        if (calibrate) {
+            CHECK_EQ_INT(t.calib_lo, t.stop_hi + gap);
+            CHECK(t.calib_lo < t.calib_hi);
+            CHECK_EQ_INT(t.thr_lo, t.calib_hi + gap);
+        } else {
+            CHECK_EQ_INT(t.calib_hi - t.calib_lo, 0);
+            CHECK_EQ_INT(t.thr_lo, t.stop_hi + gap);
+        }
+        CHECK(t.thr_lo < t.thr_hi && t.thr_hi == 2500);
+        /* the rows each slice used: ready, labelled, the label ending inside the slice */
+        size_t bounds[3][2] = {{t.stop_lo, t.stop_hi}, {t.calib_lo, t.calib_hi}, {t.thr_lo, t.thr_hi}};
+        size_t want[3] = {0, 0, 0};
+        for (int k = 0; k < 3; k++)
+            for (size_t r = bounds[k][0]; r < bounds[k][1]; r++)
+                want[k] += ds.ready[r] && ds.label[r] != EB_LABEL_NONE && ds.label_end[r] >= 0 &&
+                           (size_t)ds.label_end[r] < bounds[k][1];
+        CHECK_EQ_INT(t.rows_stop, want[0]);
+        CHECK_EQ_INT(t.rows_calib, want[1]);
+        CHECK_EQ_INT(t.rows_thr, want[2]);
+        CHECK_EQ_INT(t.rows_tune, want[0] + want[1] + want[2]);
+        CHECK(t.rows_stop >= 30 && t.rows_thr >= 30);
+        CHECK(t.platt_a[0] >= 0 && t.platt_a[1] >= 0 && t.platt_a[2] >= 0);
+        eb_trained_free(&t);
+    }
+    eb_dataset_free(&ds);
+    free(bars);
+}
+
 TEST(too_few_rows_is_an_error)
 {
     size_t n = 600;
@@ -200,6 +266,8 @@ int main(void)
     RUN(blob_matches_xgboost);
     RUN(signals_refuse_a_model_of_another_shape);
     RUN(platt_and_thresholds);
+    RUN(platt_slope_never_negative);
+    RUN(tune_slices_do_not_overlap);
     RUN(too_few_rows_is_an_error);
     return eb_check_report();
 }

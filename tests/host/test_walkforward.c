@@ -1,9 +1,14 @@
 /* Walk-forward: config checks before any work, calendar windows, parameter sets and shards, and the
  * promise that a run killed at any point and restarted gives byte-identical results, as do shards merged. */
 #include "tests/support/synth_hourly.h"
+#include "common/file_read.h"
 #include "tests/support/check.h"
-#include "tools/edgebox/wf_io.h"
-#include "tools/edgebox/wf_merge.h"
+#include "tests/support/stderr_to.h"
+#include "common/file_write.h"
+#include "tools/edgebox/validate/wf_merge.h"
+#include "tools/edgebox/validate/wf_report.h"
+
+#include <cjson/cJSON.h>
 
 #include <signal.h>
 #include <stdlib.h>
@@ -48,6 +53,43 @@ TEST(defaults_and_parse)
     CHECK_EQ_INT(parse(small_json, &c, err), 0);
     CHECK_EQ_INT(eb_wf_set_count(&c), 2);
     CHECK_EQ_INT(c.horizon, 24);
+    CHECK_EQ_INT(c.embargo_bars, 24); /* not given: the label horizon */
+}
+
+/* Embargo: the default follows the label horizon; below it only with the explicit override, and then
+ * with a warning (issue 13 item 7: embargo 0 with horizon 500 was accepted silently). */
+TEST(embargo_and_horizon)
+{
+    eb_wf_config_t c;
+    char err[400] = "", warn[400] = "";
+    CHECK_EQ_INT(parse("{}", &c, err), 0);
+    CHECK_EQ_INT(c.horizon, 48);
+    CHECK_EQ_INT(c.embargo_bars, 48);
+    CHECK_EQ_INT(eb_wf_config_embargo_warning(&c, warn, sizeof warn), 0);
+    CHECK_EQ_INT(parse("{\"walkforward\": {\"labels\": {\"horizon\": 500}}}", &c, err), 0);
+    CHECK_EQ_INT(c.embargo_bars, 500);
+    CHECK_EQ_INT(parse("{\"walkforward\": {\"labels\": {\"horizon\": 500}, \"split\": {\"embargo_bars\": 0, "
+                       "\"allow_embargo_below_horizon\": true}}}", &c, err), 0);
+    CHECK_EQ_INT(c.embargo_bars, 0);
+    CHECK_EQ_INT(eb_wf_config_embargo_warning(&c, warn, sizeof warn), 1);
+    CHECK_MSG(strstr(warn, "embargo_bars 0 is below walkforward.labels.horizon 500") != NULL, "%s", warn);
+    eb_wf_config_t d;
+    eb_wf_config_default(&d);
+    CHECK_EQ_INT(d.embargo_bars, d.horizon);
+    /* loading such a file says so on stderr */
+    char path[300], log[300], e[256];
+    snprintf(path, sizeof path, "%s/short-embargo.json", root);
+    snprintf(log, sizeof log, "%s/short-embargo.log", root);
+    const char *json = "{\"walkforward\": {\"split\": {\"embargo_bars\": 10, \"allow_embargo_below_horizon\": true}}}";
+    CHECK_EQ_INT(eb_write_file_atomic(path, json, strlen(json), 0644, e, sizeof e), 0);
+    int saved = eb_test_stderr_to(log);
+    int rc = eb_wf_config_load(path, &d, e, sizeof e);
+    eb_test_stderr_back(saved);
+    CHECK_EQ_INT(rc, 0);
+    char *text = eb_file_read_all(log, 0, 0, NULL, e, sizeof e);
+    CHECK_MSG(text && strstr(text, "short-embargo.json: warning: walkforward.split.embargo_bars 10 is below "
+                                   "walkforward.labels.horizon 48"), "%s", text ? text : e);
+    free(text);
 }
 
 /* Every bad input is refused with the key, the value and what is allowed, and *c is left alone. */
@@ -66,7 +108,12 @@ TEST(bad_config_is_refused)
         {"{\"walkforward\": {\"windows\": 3}}", "walkforward.windows: unknown key"},
         {"{\"walkforward\": {\"split\": {\"tune_fraction\": 0.9}}}", "walkforward.split.tune_fraction: 0.90000000000000002 is not allowed"},
         {"{\"walkforward\": [1]}", "walkforward: must be an object"},
-        {"not json", "config: not a JSON object"},
+        {"not json", "config:1: not valid JSON"},
+        /* issue 13 item 7: an embargo below the label horizon is not silent */
+        {"{\"walkforward\": {\"labels\": {\"horizon\": 500}, \"split\": {\"embargo_bars\": 0}}}",
+         "walkforward.split.embargo_bars: 0 is below walkforward.labels.horizon 500"},
+        {"{\"walkforward\": {\"split\": {\"embargo_bars\": 24}}}", "(allowed: >= 48, or set "
+         "walkforward.split.allow_embargo_below_horizon: true)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         eb_wf_config_t c;
@@ -149,7 +196,7 @@ static char *slurp(const char *dir, const char *name, size_t *len)
 {
     char path[512], err[256];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    return eb_read_file(path, len, err, sizeof err);
+    return eb_file_read_all(path, 0, 0, len, err, sizeof err);
 }
 
 static int same_file(const char *a, const char *b, const char *name)
@@ -164,6 +211,46 @@ static int same_file(const char *a, const char *b, const char *name)
 
 static void dir_of(char *out, const char *name) { snprintf(out, 300, "%s/%s", root, name); }
 
+/* results.json, report.html and model.summary.json say "robust" (and the walk-forward passed) only when
+ * the selected set's lower confidence bound is above 0 (issue 13 item 8: an eligible set was "robust"). */
+static void check_labels(const char *dir, const char *res)
+{
+    cJSON *doc = cJSON_Parse(res);
+    const cJSON *sel = cJSON_GetObjectItemCaseSensitive(doc, "selected");
+    double score = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(sel, "score"));
+    double e = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(sel, "expectancy_r"));
+    int eligible = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sel, "eligible"));
+    int robust = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "robust"));
+    CHECK_EQ_INT(robust, eligible && score > 0);
+    CHECK_EQ_INT(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "positive_oos")), eligible && e > 0);
+    CHECK_EQ_INT(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "walkforward_pass")), robust);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "eligible")) == eligible);
+    cJSON_Delete(doc);
+    size_t len;
+    char *html = slurp(dir, "report.html", &len), *sum = slurp(dir, "model.summary.json", &len);
+    CHECK(html && (strstr(html, "(robust:") != NULL) == robust);
+    CHECK(sum && strstr(sum, robust ? "\"walkforward_pass\": true" : "\"walkforward_pass\": false"));
+    CHECK(sum && strstr(sum, "\"train_start_ms\": ") && strstr(sum, "\"train_end_ms\": "));
+    free(html);
+    free(sum);
+}
+
+/* The issue's case: eligible, expectancy -0.10 R, LCB -0.157: not a pass; LCB > 0 is. */
+TEST(robust_needs_a_positive_lower_bound)
+{
+    eb_wf_result_t r = {.eligible = 1, .score = -0.157};
+    r.sum.expectancy = -0.10;
+    r.sum.trades = 300;
+    CHECK_EQ_INT(eb_wf_passed(&r), 0);
+    r.sum.expectancy = 0.05;
+    r.score = -0.01;
+    CHECK_EQ_INT(eb_wf_passed(&r), 0);
+    r.score = 0.01;
+    CHECK_EQ_INT(eb_wf_passed(&r), 1);
+    r.eligible = 0;
+    CHECK_EQ_INT(eb_wf_passed(&r), 0);
+}
+
 TEST(full_run_then_killed_and_resumed)
 {
     char a[300], b[300], err[400] = "";
@@ -175,6 +262,7 @@ TEST(full_run_then_killed_and_resumed)
     size_t len;
     char *res = slurp(a, "results.json", &len);
     CHECK(res && strstr(res, "\"shap_top10\"") && strstr(res, "\"selected\""));
+    check_labels(a, res);
     free(res);
     /* Kill a run after 30, 60, 90 ... ms until one survives to the end, resuming each time. */
     int kills = 0, prep_failed = 0, child_failed = 0;
@@ -246,6 +334,18 @@ TEST(other_config_is_refused)
     size_t after_len;
     char *after = slurp(a, "plan.txt", &after_len);
     CHECK(before && after && before_len == after_len && memcmp(before, after, after_len) == 0);
+    free(after);
+    /* the same config with the conservative stop fill is another run too (issue 13 item 9's costs) */
+    parse(small_json, &c, err);
+    memset(&x, 0, sizeof x);
+    eb_train_costs_default(&x.costs);
+    eb_wf_sim_params_default(&x.sim);
+    x.sim.stop_extreme_fraction = 0.5;
+    x.quiet = 1;
+    CHECK_EQ_INT(eb_wf_prepare(&x, &c, bars, nbars, a, err, sizeof err), -1);
+    CHECK_MSG(strstr(err, "another config or data") != NULL, "%s", err);
+    after = slurp(a, "plan.txt", &after_len);
+    CHECK(before && after && before_len == after_len && memcmp(before, after, after_len) == 0);
     free(before);
     free(after);
     /* windows longer than the data: refused before the directory is created */
@@ -264,6 +364,8 @@ int main(void)
     make_bars();
     RUN(defaults_and_parse);
     RUN(bad_config_is_refused);
+    RUN(embargo_and_horizon);
+    RUN(robust_needs_a_positive_lower_bound);
     RUN(windows_follow_the_calendar);
     RUN(sets_and_shards);
     RUN(full_run_then_killed_and_resumed);

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "daemon_proc.h"
 
+#include "check.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -51,11 +55,13 @@ void dp_rmtree(const char *dir)
         nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-int64_t dp_now_ms(void)
+int64_t dp_now_ms(void) { return dp_now_us() / 1000; }
+
+int64_t dp_now_us(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 void dp_sleep_ms(int ms)
@@ -231,18 +237,48 @@ void dp_case(const char *root, const char *name, char *out, size_t cap)
     mkdir(out, 0700);
 }
 
+/* 1 when the JSON text has the key "key" (a strict config refuses a key given twice, so a test's own
+ * value replaces the default instead of following it). */
+static int has_key(const char *json, const char *key)
+{
+    size_t n = strlen(key);
+    for (const char *p = strchr(json, '"'); p; p = strchr(p + 1, '"')) {
+        if (strncmp(p + 1, key, n) != 0 || p[n + 1] != '"')
+            continue;
+        const char *q = p + n + 2;
+        while (*q == ' ')
+            q++;
+        if (*q == ':')
+            return 1;
+    }
+    return 0;
+}
+
 int dp_config(const char *casedir, const char *replay, const char *appliance_extra, const char *top_extra,
               char *path, size_t cap)
 {
-    char cwd[256], text[4096];
+    char cwd[256], text[4096], defaults[2200] = "";
     if (!getcwd(cwd, sizeof cwd))
         return -1;
     snprintf(path, cap, "%s/edgebox.json", casedir);
-    int n = snprintf(text, sizeof text,
-                     "{\"appliance\": {\"state_dir\": \"%s/state\", \"board\": \"sim\", \"board_dir\": \"%s/board\", "
-                     "\"replay_file\": \"%s\"%s%s}%s%s}\n",
-                     casedir, cwd, replay, appliance_extra[0] ? ", " : "", appliance_extra, top_extra[0] ? ", " : "",
-                     top_extra);
+    /* each default, unless the case names the key itself */
+    char state[700], bdir[400], rep[700];
+    snprintf(state, sizeof state, "\"state_dir\": \"%s/state\"", casedir);
+    snprintf(bdir, sizeof bdir, "\"board_dir\": \"%s/board\"", cwd);
+    snprintf(rep, sizeof rep, "\"replay_file\": \"%s\"", replay);
+    const char *keys[] = {"state_dir", "board", "board_dir", "replay_file"};
+    const char *vals[] = {state, "\"board\": \"sim\"", bdir, rep};
+    size_t used = 0;
+    for (int i = 0; i < 4; i++) {
+        if (has_key(appliance_extra, keys[i]))
+            continue;
+        int w = snprintf(defaults + used, sizeof defaults - used, "%s%s", used ? ", " : "", vals[i]);
+        if (w < 0 || (size_t)w >= sizeof defaults - used)
+            return -1;
+        used += (size_t)w;
+    }
+    int n = snprintf(text, sizeof text, "{\"appliance\": {%s%s%s}%s%s}\n", defaults,
+                     used && appliance_extra[0] ? ", " : "", appliance_extra, top_extra[0] ? ", " : "", top_extra);
     return n > 0 && (size_t)n < sizeof text ? dp_write_file(path, text) : -1;
 }
 
@@ -289,6 +325,17 @@ int dp_fixture_open(dp_fixture_t *f, const char *tag, const char *model_id)
     return dp_make_model(f->tool, f->dir, f->keys, train, model_id, 1, f->model, sizeof f->model);
 }
 
+int dp_fixture_ready(dp_fixture_t *f, const char *tag, const char *model_id)
+{
+    eb_check_test = "setup";
+    int rc = dp_fixture_open(f, tag, model_id);
+    if (rc > 0)
+        CHECK_SKIP("edgeboxd or edgebox not built under $EB_BUILD/bin");
+    else if (rc < 0)
+        CHECK_MSG(0, "cannot make the fixture (bars, key, model) in /tmp");
+    return rc;
+}
+
 void dp_fixture_case(const dp_fixture_t *f, const char *name, const char *bars, const char *appliance_extra,
                      const char *top_extra, int with_model, char *casedir, size_t cap, char *cfg, size_t cfgcap)
 {
@@ -329,7 +376,9 @@ int dp_notify_open(dp_notify_t *r, const char *where)
     }
     r->msg = calloc(DP_NOTIFY_MAX, sizeof *r->msg);
     r->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (!r->msg || r->fd < 0 || bind(r->fd, (struct sockaddr *)&a, alen) != 0) {
+    int on = 1; /* the kernel's arrival time: a test that was busy when a message came still knows when */
+    if (!r->msg || r->fd < 0 || setsockopt(r->fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0 ||
+        bind(r->fd, (struct sockaddr *)&a, alen) != 0) {
         dp_notify_close(r);
         return -1;
     }
@@ -348,15 +397,38 @@ void dp_notify_close(dp_notify_t *r)
     r->fd = -1;
 }
 
+/* The arrival time of a received datagram on the monotonic clock: the kernel stamps it on the realtime
+ * clock, so it is moved by the realtime clock's distance from now (no stamp: now). */
+static int64_t arrival_us(struct msghdr *m)
+{
+    int64_t now = dp_now_us();
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS)
+            continue;
+        struct timespec stamp, real;
+        memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
+        clock_gettime(CLOCK_REALTIME, &real);
+        int64_t ago = ((int64_t)real.tv_sec - stamp.tv_sec) * 1000000 + (real.tv_nsec - stamp.tv_nsec) / 1000;
+        return ago > 0 ? now - ago : now;
+    }
+    return now;
+}
+
 static void drain(dp_notify_t *r)
 {
     char buf[DP_NOTIFY_TEXT];
+    union { char space[CMSG_SPACE(sizeof(struct timespec))]; struct cmsghdr align; } ctl;
     ssize_t got;
-    while ((got = recv(r->fd, buf, sizeof buf - 1, 0)) >= 0) {
+    for (;;) {
+        struct iovec io = {buf, sizeof buf - 1};
+        struct msghdr m = {.msg_iov = &io, .msg_iovlen = 1, .msg_control = ctl.space, .msg_controllen = sizeof ctl.space};
+        if ((got = recvmsg(r->fd, &m, 0)) < 0)
+            break;
         if (r->n >= DP_NOTIFY_MAX)
             continue;
         buf[got] = '\0';
-        r->msg[r->n].t_ms = dp_now_ms();
+        r->msg[r->n].t_us = arrival_us(&m);
+        r->msg[r->n].t_ms = r->msg[r->n].t_us / 1000;
         memcpy(r->msg[r->n].text, buf, (size_t)got + 1);
         r->n++;
     }
@@ -491,3 +563,50 @@ char *dp_sql_dump(const char *db, const char *sql)
     sqlite3_close(h);
     return buf;
 }
+
+int dp_free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    socklen_t l = sizeof a;
+    int p = -1;
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(fd, (struct sockaddr *)&a, &l) == 0)
+        p = ntohs(a.sin_port);
+    if (fd >= 0)
+        close(fd);
+    return p;
+}
+
+
+/* One request on a fresh connection (HTTP/1.0: the daemon closes after answering); the whole answer,
+ * malloc'd ("" when nothing came). `headers`: extra lines, each ending in CRLF. */
+char *dp_http(int port, const char *method, const char *path, const char *headers)
+{
+    char *buf = calloc(1, 1 << 17);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return buf;
+    }
+    char req[1024];
+    int n = snprintf(req, sizeof req, "%s %s HTTP/1.0\r\nContent-Length: 0\r\n%s\r\n", method, path, headers);
+    size_t len = 0;
+    if (send(fd, req, (size_t)n, MSG_NOSIGNAL) == n) {
+        ssize_t k;
+        while (len < (1 << 17) - 1 && (k = read(fd, buf + len, (1 << 17) - 1 - len)) > 0)
+            len += (size_t)k;
+    }
+    close(fd);
+    return buf;
+}
+
+int dp_http_status(const char *resp)
+{
+    int code = 0;
+    return sscanf(resp, "HTTP/1.1 %d", &code) == 1 ? code : 0;
+}
+

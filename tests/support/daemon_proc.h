@@ -43,7 +43,15 @@ int dp_count_entries(const char *dir);
 int dp_copy(const char *from, const char *to);
 int dp_drop(const char *from, const char *drop_dir, const char *name);
 
-int64_t dp_now_ms(void); /* monotonic */
+/* A TCP port on 127.0.0.1 free a moment ago (bound and released), or -1. */
+int dp_free_port(void);
+/* One HTTP/1.0 request to 127.0.0.1:port on a fresh connection; the whole answer, malloc'd ("" when
+ * nothing came). `headers`: extra lines, each ending in CRLF ("" for none). */
+char *dp_http(int port, const char *method, const char *path, const char *headers);
+/* The status of an answer from dp_http (0 when there is none). */
+int dp_http_status(const char *resp);
+int64_t dp_now_ms(void);
+int64_t dp_now_us(void); /* monotonic, microseconds */
 void dp_sleep_ms(int ms);
 
 /* ROOT/NAME, created (0700); the path in out. */
@@ -68,6 +76,10 @@ typedef struct {
 } dp_fixture_t;
 /* 0; 1 when edgeboxd or edgebox is not built (the test skips); -1 when the fixture cannot be made. */
 int dp_fixture_open(dp_fixture_t *f, const char *tag, const char *model_id);
+/* dp_fixture_open as a test's main() wants it: 0 when the fixture is ready; otherwise the skip (binaries not
+ * built) or the failure is reported under the test name "setup" and non-zero is returned (main then returns
+ * eb_check_report()). */
+int dp_fixture_ready(dp_fixture_t *f, const char *tag, const char *model_id);
 /* DIR/NAME with its config (the fixture's public key, then `appliance_extra`; `top_extra` as in dp_config)
  * replaying `bars`, and, with `with_model`, the fixture's model waiting in its drop directory. */
 void dp_fixture_case(const dp_fixture_t *f, const char *name, const char *bars, const char *appliance_extra,
@@ -77,7 +89,8 @@ void dp_fixture_case(const dp_fixture_t *f, const char *name, const char *bars, 
 #define DP_NOTIFY_MAX 8192
 #define DP_NOTIFY_TEXT 480
 typedef struct {
-    int64_t t_ms; /* dp_now_ms() at receipt */
+    int64_t t_ms; /* arrival (the kernel's stamp) on dp_now_ms()'s clock */
+    int64_t t_us; /* the same in microseconds (dp_now_us()) */
     char text[DP_NOTIFY_TEXT];
 } dp_msg_t;
 typedef struct {

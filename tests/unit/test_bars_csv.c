@@ -84,8 +84,34 @@ TEST(overlong_line_and_missing_file)
     CHECK(strstr(r.err, "/nonexistent/bars.csv: No such file") != NULL);
 }
 
+/* Issue 11 item 10: one bar 1 ms off the grid, a NUL byte, a directory (each said as it is). */
+TEST(off_grid_nul_and_directory)
+{
+    refused(HDR "0,10,11,9,10,3\n300000,10,11,9,10,3\n600001,10,11,9,10,3\n900000,10,11,9,10,3\n",
+            "t.csv:4: field 'open_time_ms': 600001 is off the bars' grid");
+    refused(HDR "0,10,11,9,10,3\n300001,10,11,9,10,3\n600000,10,11,9,10,3\n", "t.csv:4: field 'open_time_ms'");
+    /* a gap of whole intervals and a file starting after a gap stay fine */
+    long n, gaps;
+    char err[1024];
+    CHECK_EQ_INT(read_all(HDR "0,10,11,9,10,3\n900000,10,11,9,10,3\n1200000,10,11,9,10,3\n", &n, err, sizeof err,
+                          &gaps), 0);
+    CHECK_EQ_INT(n, 3);
+    static const char nul[] = HDR "0,10,11,9,10,3\n300000,10,1\0,9,10,3\n";
+    FILE *fp = fmemopen((void *)nul, sizeof nul - 1, "r");
+    eb_bars_csv_t r;
+    eb_bar_t b;
+    CHECK_EQ_INT(eb_bars_csv_open_stream(&r, fp, "t.csv"), 0);
+    CHECK_EQ_INT(eb_bars_csv_next(&r, &b), 1);
+    CHECK_EQ_INT(eb_bars_csv_next(&r, &b), -1);
+    CHECK_MSG(strstr(r.err, "t.csv:3: NUL byte at line 3") != NULL, "%s", r.err);
+    fclose(fp);
+    CHECK_EQ_INT(eb_bars_csv_open(&r, "/tmp"), -1);
+    CHECK_MSG(strstr(r.err, "/tmp: is a directory") != NULL, "%s", r.err);
+}
+
 int main(void)
 {
+    RUN(off_grid_nul_and_directory);
     RUN(good_file_with_gaps_and_crlf);
     RUN(bad_input_names_line_and_field);
     RUN(overlong_line_and_missing_file);

@@ -1,7 +1,12 @@
 /* Board pin files: every board in board/ loads; every malformed file is refused with a message naming
  * the board, the key and what is allowed. */
-#include "hal/board_pins.h"
+#include "hal/io/board_pins.h"
 #include "../support/check.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 TEST(real_boards_load)
 {
@@ -45,7 +50,9 @@ static void refused(const char *json, const char *expect)
 
 TEST(bad_files)
 {
-    refused("", "not a JSON object");
+    refused("", "not valid JSON");
+    refused("{\"chip\": \"gpiochip0\", \"chip\": \"gpiochip1\"}", "key 'chip': duplicate key");
+    refused("{\"chip\": \"gpio\\u0000chip0\"}", "\\u0000");
     refused("[1,2]", "not a JSON object");
     refused("{\"chip\":\"gpiochip0\",\"killswitch\":1,\"led_heartbeat\":2,\"led_mode\":3}",
             "\"led_alarm\" is missing");
@@ -80,6 +87,25 @@ TEST(missing_and_bad_board)
     CHECK_EQ_INT(eb_board_pins_load("board", "../board/sim", &p, err, sizeof err), -1);
     CHECK(strstr(err, "is not allowed") != NULL);
     CHECK_EQ_INT(eb_board_pins_load("board", "", &p, err, sizeof err), -1);
+    /* a NUL byte after a valid object: the file is read by its length, not cut at the NUL */
+    char dir[] = "/tmp/eb-pins-XXXXXX", sub[64], file[96];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(sub, sizeof sub, "%s/nulboard", dir);
+    CHECK(mkdir(sub, 0700) == 0);
+    snprintf(file, sizeof file, "%s/pins.json", sub);
+    FILE *f = fopen(file, "wb");
+    CHECK(f != NULL);
+    if (f) {
+        static const char text[] = "{\"chip\": \"gpiochip0\", \"killswitch\": 17, \"led_heartbeat\": 22, "
+                                   "\"led_mode\": 23, \"led_alarm\": 24}\n\0{\"chip\": 1}";
+        fwrite(text, 1, sizeof text - 1, f);
+        fclose(f);
+    }
+    CHECK_EQ_INT(eb_board_pins_load(dir, "nulboard", &p, err, sizeof err), -1);
+    CHECK_MSG(strstr(err, "NUL byte at line 2") != NULL, "%s", err);
+    unlink(file);
+    rmdir(sub);
+    rmdir(dir);
 }
 
 int main(void)

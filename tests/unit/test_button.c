@@ -1,6 +1,6 @@
 /* Kill-switch button: debounce (clean edges, bounce trains, glitches), wiring, the latch of SPEC
  * section 9 (release never re-arms; long press after a release, or the API), start-up, deadlines. */
-#include "hal/button.h"
+#include "hal/logic/button.h"
 #include "../support/check.h"
 
 #include <stdint.h>

@@ -20,7 +20,7 @@ TEST(defaults)
     eb_config_default(&d);
     c = d;
     CHECK_EQ_INT(parse("{}", &c), 0);
-    CHECK(memcmp(&c, &d, sizeof c) == 0 || c.pipeline.engine.fee_rate == 0.0005);
+    CHECK(memcmp(&c, &d, sizeof c) == 0);
     const eb_engine_config_t *e = &c.pipeline.engine;
     CHECK_NEAR(e->sizing.risk_per_trade, 0.01, 0);
     CHECK_NEAR(e->risk_exposition, 0.03, 0);
@@ -37,9 +37,11 @@ TEST(defaults)
     CHECK_NEAR(e->limits.min_confidence, 0.60, 0);
     CHECK_NEAR(e->limits.max_daily_loss, 150, 0);
     CHECK_NEAR(e->limits.max_position_pct, 0.30, 0);
-    CHECK_NEAR(c.slippage_bps, 10, 0);
-    CHECK_NEAR(c.taker_fee_bps, 5, 0);
-    CHECK_NEAR(e->fee_rate, 0.0005, 0);
+    CHECK_NEAR(e->costs.slippage_bps, 10, 0);
+    CHECK_NEAR(e->costs.fee_bps, 5, 0);
+    CHECK_NEAR(e->costs.stop_extreme_fraction, 0, 0);
+    CHECK_NEAR(e->costs.entry_gap_bps, 50, 0);
+    CHECK_NEAR(c.maker_fee_bps, 5, 0);
     CHECK_EQ_INT(e->allow_short, 0);
     CHECK_EQ_INT(e->master_switch, 1);
     CHECK_EQ_INT(c.pipeline.features.kijun, 26);
@@ -56,7 +58,7 @@ TEST(full_config)
         "\"risk\":{\"risk_per_trade\":0.02,\"sizing\":\"kelly\",\"kelly_win_rate\":0.45,\"max_open_positions\":3,"
         "\"partial_exit\":true,\"partial_exit_r\":2,\"master_switch\":false,\"historical_atr_window\":100},"
         "\"breakers\":{\"daily\":0.04},\"limits\":{\"max_daily_loss\":0,\"min_confidence\":0.5},"
-        "\"costs\":{\"taker_fee_bps\":4,\"slippage_bps\":2},"
+        "\"costs\":{\"taker_fee_bps\":4,\"slippage_bps\":2,\"stop_extreme_fraction\":0.25,\"entry_gap_bps\":20},"
         "\"venue\":{\"type\":\"futures\",\"symbol\":\"ETHUSDT\",\"leverage\":3,\"lot_step\":0.001,\"min_notional\":5},"
         "\"backtest\":{\"initial_capital\":5000,\"bar_interval_ms\":300000,\"flatten_at_end\":false},"
         "\"appliance\":{\"anything\":1},\"exchange\":[],\"http\":{},\"notify\":{},\"lifecycle\":{}}";
@@ -75,7 +77,10 @@ TEST(full_config)
     CHECK_EQ_INT(c.pipeline.atr_window, 100);
     CHECK_NEAR(e->breakers.limit[0], 0.04, 0);
     CHECK_NEAR(e->limits.max_daily_loss, 0, 0);
-    CHECK_NEAR(e->fee_rate, 0.0004, 1e-18);
+    CHECK_NEAR(e->costs.fee_bps, 4, 0);
+    CHECK_NEAR(e->costs.slippage_bps, 2, 0);
+    CHECK_NEAR(e->costs.stop_extreme_fraction, 0.25, 0);
+    CHECK_NEAR(e->costs.entry_gap_bps, 20, 0);
     CHECK_EQ_INT(e->allow_short, 1);
     CHECK_EQ_STR(c.symbol, "ETHUSDT");
     CHECK_NEAR(e->venue.leverage, 3, 0);
@@ -126,6 +131,9 @@ static const bad_t bad[] = {
     {"{\"costs\":{\"taker_fee_bps\":101}}", "costs.taker_fee_bps: 101 is outside the allowed range 0..100"},
     {"{\"costs\":{\"maker_fee_bps\":-1}}", "costs.maker_fee_bps: -1 is outside"},
     {"{\"costs\":{\"slippage_bps\":501}}", "costs.slippage_bps: 501 is outside the allowed range 0..500"},
+    {"{\"costs\":{\"stop_extreme_fraction\":-0.1}}", "costs.stop_extreme_fraction: -0.1 is outside the allowed range 0..1"},
+    {"{\"costs\":{\"stop_extreme_fraction\":1.01}}", "costs.stop_extreme_fraction: 1.01 is outside the allowed range 0..1"},
+    {"{\"costs\":{\"entry_gap_bps\":1001}}", "costs.entry_gap_bps: 1001 is outside the allowed range 0..1000"},
     {"{\"venue\":{\"lot_step\":0}}", "venue.lot_step: 0 is outside"},
     {"{\"venue\":{\"min_notional\":-1}}", "venue.min_notional: -1 is outside"},
     {"{\"venue\":{\"type\":\"futures\",\"leverage\":21}}", "venue.leverage: 21 is outside the allowed range 1..20"},
@@ -147,7 +155,13 @@ static const bad_t bad[] = {
     {"{\"features\":{\"kijun\":27}}", "features.kijun: 27 is not allowed (allowed: 24..28 in steps of 2)"},
     {"{\"features\":{\"rsi\":\"x\"}}", "features.rsi: \"x\" is not a whole number"},
     {"[1,2]", "config: must be a JSON object"},
-    {"{\"risk\":", "config: not valid JSON"},
+    {"{\"risk\":", "config:1: not valid JSON"},
+    /* the strict JSON layer (common/json_strict): cJSON alone kept the first or the last of these */
+    {"{\"risk\":{\"risk_per_trade\":0.01,\"risk_per_trade\":0.04}}", "config:1: key 'risk.risk_per_trade': duplicate key"},
+    {"{\"risk\":{},\n\"risk\":{\"risk_per_trade\":0.04}}", "config:2: key 'risk': duplicate key"},
+    {"{\"risk\":{}} {\"risk\":{}}", "config:1: text after the JSON value"},
+    {"{\"strategy\":\"ab\\u0000cd\"}", "config:1: key 'strategy': the string holds \\u0000"},
+    {"{\"risk\":{\"risk_per_trade\":1e400}}", "config:1: key 'risk.risk_per_trade': 1e400 overflows a double"},
 };
 
 TEST(bad_values_refused_and_nothing_changed)

@@ -1,7 +1,10 @@
 /* The engine step on hand-made bars: every number below is worked out in the comments. Default config
- * unless said: 10000 capital, spot, lot 1e-5, min notional 10, risk 1%, position cap 30%, exposure 3%. */
+ * unless said: 10000 capital, spot, lot 1e-5, min notional 10, risk 1%, position cap 30%, exposure 3%;
+ * no costs (no slippage, no fee, no gap allowance), so that the prices below are round. Market fills are
+ * applied by hand (eb_engine_fill, as a venue reports them); stops are filled by the step itself. */
 #include "core/engine.h"
 #include "tests/support/check.h"
+#include "tests/support/engine_bars.h"
 
 #include <string.h>
 
@@ -10,26 +13,29 @@
 
 static eb_intent_t it[EB_ENGINE_MAX_INTENTS];
 
-static eb_engine_config_t cfg0(void)
-{
-    eb_engine_config_t c;
-    eb_engine_config_default(&c);
-    c.fee_rate = 0;
-    strcpy(c.strategy, "t");
-    return c;
-}
+static eb_engine_config_t cfg0(void) { return eb_test_engine_config(1); }
 
-static eb_engine_input_t IN(int dir, double atr) { return (eb_engine_input_t){.direction = dir, .ready = 1, .atr = atr, .atr_mean = atr}; }
+#define IN eb_test_input
 
 static int step(eb_engine_t *e, int64_t t, double o, double h, double l, double c, eb_engine_input_t in)
 {
-    eb_bar_t b = {t, o, h, l, c, 1};
-    return eb_engine_step(e, &b, &in, it, EB_ENGINE_MAX_INTENTS);
+    return eb_test_step(e, t, o, h, l, c, in, it);
 }
 
 static int fill(eb_engine_t *e, const eb_intent_t *x, double px, double fee, eb_trade_t *tr)
 {
     return eb_engine_fill(e, x, px, x->qty, fee, x->time_ms + M5, tr);
+}
+
+/* The stop fill the last step applied for x: 1 when it closed the position (*tr set), 0 if not, -1 none. */
+static int stopped(const eb_engine_t *e, const eb_intent_t *x, double want_price, eb_trade_t *tr)
+{
+    eb_fill_t f;
+    if (eb_engine_step_fill(e, x, &f) != 0)
+        return -1;
+    CHECK_NEAR(f.price, want_price, 1e-9);
+    *tr = f.trade;
+    return f.closed;
 }
 
 TEST(stop_first_then_trail)
@@ -65,8 +71,9 @@ TEST(stop_first_then_trail)
     CHECK_EQ_INT(it[0].kind, EB_INTENT_STOP_EXIT);
     CHECK_NEAR(it[0].price, 1011, 1e-9);
     CHECK_EQ_INT(it[0].reason, EB_EXIT_TRAILING);
-    CHECK_NEAR(e.last.equity, 10030, 1e-9); /* marked at the stop's fill, not at the close */
-    CHECK_EQ_INT(fill(&e, &it[0], 1011, 0, &tr), 1);
+    CHECK_EQ_INT(it[0].filled, 1); /* the step filled it: the equity below is after the fill */
+    CHECK_NEAR(e.last.equity, 10030, 1e-9);
+    CHECK_EQ_INT(stopped(&e, &it[0], 1011, &tr), 1);
     CHECK_NEAR(tr.pnl, 30, 1e-9);
     CHECK_NEAR(tr.r_multiple, 1.0, 1e-12);
     CHECK_NEAR(tr.entry_price, 1001, 0);
@@ -180,7 +187,7 @@ TEST(daily_loss_and_breaker)
     CHECK_EQ_INT(eb_engine_arming(&e), EB_DISARM_BIT(EB_DISARM_BREAKER_DAILY));
     CHECK_EQ_INT(e.last.refusal, EB_REFUSE_DISARMED);
     CHECK_EQ_INT(e.n.disarmed_by[EB_DISARM_BREAKER_DAILY], 1);
-    CHECK_EQ_INT(fill(&e, &it[0], 500, 0, &tr), 1);
+    CHECK_EQ_INT(stopped(&e, &it[0], 500, &tr), 1);
     CHECK_NEAR(tr.r_multiple, -5, 1e-12);
     step(&e, T0 + 2 * M5, 505, 506, 504, 505, IN(1, 100));
     CHECK_EQ_INT(e.last.refusal, EB_REFUSE_DISARMED);
@@ -194,7 +201,7 @@ TEST(daily_loss_and_breaker)
     step(&e, T0, 1000, 1001, 999, 1000, IN(1, 100));
     fill(&e, &it[0], 1000, 0, &tr);
     step(&e, T0 + M5, 700, 710, 690, 700, IN(0, 100));
-    fill(&e, &it[0], 700, 0, &tr); /* -300 */
+    CHECK_EQ_INT(stopped(&e, &it[0], 700, &tr), 1); /* -300 */
     step(&e, T0 + 2 * M5, 700, 701, 699, 700, IN(1, 100));
     CHECK_EQ_STR(eb_refusal_name(e.last.refusal), "max_daily_loss");
 }
@@ -209,7 +216,7 @@ TEST(emergency_breakeven)
     step(&e, T0, 1000, 1001, 999, 1000, IN(1, 100));
     fill(&e, &it[0], 1000, 0, &tr);
     step(&e, T0 + M5, 700, 710, 690, 700, IN(0, 100)); /* gap through 900: -300, equity 9700 (3% < 5%) */
-    fill(&e, &it[0], 700, 0, &tr);
+    CHECK_EQ_INT(stopped(&e, &it[0], 700, &tr), 1);
     CHECK_EQ_INT(eb_engine_arming(&e), 0);
     /* 1% of 9700 / 100 = 0.97 units at 700; stop 600. */
     CHECK_EQ_INT(step(&e, T0 + 2 * M5, 700, 701, 699, 700, IN(1, 100)), 1);
@@ -222,7 +229,7 @@ TEST(emergency_breakeven)
     CHECK_EQ_STR(eb_stop_kind_name((eb_stop_kind_t)it[0].reason), "emergency_breakeven");
     CHECK_EQ_INT(step(&e, T0 + 4 * M5, 715, 716, 699, 705, IN(0, 100)), 1);
     CHECK_EQ_INT(it[0].reason, EB_EXIT_EMERGENCY_BREAKEVEN);
-    CHECK_EQ_INT(fill(&e, &it[0], 700, 0, &tr), 1);
+    CHECK_EQ_INT(stopped(&e, &it[0], 700, &tr), 1);
     CHECK_NEAR(tr.pnl, 0, 1e-9);
 }
 
@@ -232,7 +239,7 @@ TEST(futures_short_fees_and_reversal)
     eb_engine_config_t c = cfg0();
     eb_trade_t tr;
     c.allow_short = 1;
-    c.fee_rate = 0.0005;
+    c.costs.fee_bps = 5;
     eb_engine_init(&e, &c);
     CHECK_EQ_INT(step(&e, T0, 1000, 1001, 999, 1000, IN(-1, 10)), 1);
     CHECK_EQ_INT(it[0].side, -1);
@@ -340,8 +347,8 @@ TEST(deterministic_and_flatten)
         CHECK_EQ_INT(na, nb);
         if (na != nb || memcmp(ia, ib, (size_t)na * sizeof ia[0]) != 0)
             return;
-        for (int k = 0; k < na; k++) { /* fill everything at once at the reference price */
-            if (ia[k].kind == EB_INTENT_MOVE_STOP)
+        for (int k = 0; k < na; k++) { /* fill the market orders at once at the reference price */
+            if (ia[k].kind == EB_INTENT_MOVE_STOP || ia[k].filled)
                 continue;
             eb_engine_fill(&a, &ia[k], ia[k].price, ia[k].qty, 0, bar.open_time_ms, NULL);
             eb_engine_fill(&b, &ib[k], ib[k].price, ib[k].qty, 0, bar.open_time_ms, NULL);

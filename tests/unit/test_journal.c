@@ -27,6 +27,8 @@ static void cleanup(void)
         snprintf(p, sizeof p, "%s%s", path, sfx[i]);
         unlink(p);
     }
+    snprintf(p, sizeof p, "%s/%s", dir, EB_JOURNAL_LATCH_FILE);
+    unlink(p);
     rmdir(dir);
 }
 
@@ -231,17 +233,50 @@ TEST(transactions)
     cleanup();
 }
 
-TEST(second_daemon_is_kept_out)
+/* Ordinary WAL locking: a reader (sqlite3, a backup) reads committed rows while the journal is open and
+ * written; keeping a second daemon out is the state directory's lock file (test_state_lock.c). Failed on
+ * the old locking_mode=EXCLUSIVE ("database is locked"). */
+TEST(readers_read_while_the_journal_is_open)
 {
     fresh();
-    eb_journal_t *j = open_ok(), *k = NULL;
-    char err[1024] = "";
-    CHECK_EQ_INT(eb_journal_open(&k, path, err, sizeof err), -1);
-    CHECK(k == NULL);
-    CHECK_MSG(strstr(err, "in use by another process") != NULL, "%s", err);
+    eb_journal_t *j = open_ok();
+    CHECK_EQ_INT(eb_journal_event_add(j, 5, "start", "one"), 0);
+    CHECK_EQ_INT(sql_int("select count(*) from events"), 1);
+    CHECK_EQ_INT(eb_journal_event_add(j, 6, "stop", "two"), 0);
+    CHECK_EQ_INT(sql_int("select count(*) from events"), 2);
     eb_journal_close(j);
-    k = open_ok();
-    eb_journal_close(k);
+    cleanup();
+}
+
+/* The latch's second copy: written with the latch, removed with the re-arm, and latched in either place
+ * reads as latched (a journal that lost its row, e.g. restored from an older backup, still starts latched). */
+TEST(latch_has_a_second_copy)
+{
+    fresh();
+    char copy[200];
+    snprintf(copy, sizeof copy, "%s/%s", dir, EB_JOURNAL_LATCH_FILE);
+    eb_journal_t *j = open_ok();
+    int latched = -1;
+    CHECK_EQ_INT(access(copy, F_OK), -1);
+    CHECK_EQ_INT(eb_journal_killswitch_set(j, 1, 10), 0);
+    CHECK_EQ_INT(access(copy, F_OK), 0);
+    CHECK_EQ_INT(eb_journal_killswitch_set(j, 0, 20), 0);
+    CHECK_EQ_INT(access(copy, F_OK), -1);
+    /* the copy alone: latched */
+    FILE *f = fopen(copy, "w");
+    CHECK(f && fclose(f) == 0);
+    CHECK_EQ_INT(eb_journal_killswitch_get(j, &latched), 0);
+    CHECK_EQ_INT(latched, 1);
+    /* the row alone: latched */
+    CHECK_EQ_INT(unlink(copy), 0);
+    CHECK_EQ_INT(eb_journal_state_set(j, "killswitch.latched", "1", 30), 0);
+    CHECK_EQ_INT(eb_journal_killswitch_get(j, &latched), 0);
+    CHECK_EQ_INT(latched, 1);
+    /* neither: not latched */
+    CHECK_EQ_INT(eb_journal_state_set(j, "killswitch.latched", "0", 40), 0);
+    CHECK_EQ_INT(eb_journal_killswitch_get(j, &latched), 0);
+    CHECK_EQ_INT(latched, 0);
+    eb_journal_close(j);
     cleanup();
 }
 
@@ -417,7 +452,8 @@ int main(void)
     RUN(order_state_machine);
     RUN(orders_and_fills);
     RUN(transactions);
-    RUN(second_daemon_is_kept_out);
+    RUN(readers_read_while_the_journal_is_open);
+    RUN(latch_has_a_second_copy);
     RUN(restart_resumes_state);
     RUN(state_values);
     return eb_check_report();

@@ -68,13 +68,14 @@ static void make_good(void)
     CHECK_EQ_INT(eb_journal_open(&j, path, err, sizeof err), 0);
     if (!j)
         return;
-    eb_journal_begin(j);
+    int bad = eb_journal_begin(j) != 0;
     for (int i = 0; i < 2000; i++) {
         eb_journal_equity_t e = {i * 300000LL, 10000 + i, 9000, i};
-        eb_journal_equity_add(j, &e);
-        eb_journal_event_add(j, i, "error", "padding the journal over many pages with some text");
+        bad |= eb_journal_equity_add(j, &e) != 0;
+        bad |= eb_journal_event_add(j, i, "error", "padding the journal over many pages with some text") != 0;
     }
-    eb_journal_commit(j);
+    bad |= eb_journal_commit(j) != 0;
+    CHECK_EQ_INT(bad, 0);
     eb_journal_close(j);
     good_len = read_all(good, sizeof good);
     CHECK(good_len > 16 * 4096);

@@ -1,11 +1,11 @@
-/* LED patterns: timing of each pattern, the alarm's priorities, all alarm patterns distinct, and the
- * blink-code table of docs/leds.md in step with core/arming.h. */
-#include "hal/leds.h"
+/* LED patterns: timing of each pattern, the alarm's priorities and all alarm patterns distinct. Which
+ * reason shows which code is the app's (tests/unit/test_led_codes.c). */
+#include "hal/logic/leds.h"
 #include "../support/check.h"
 
 static eb_leds_input_t running(void)
 {
-    return (eb_leds_input_t){.disarm = 0, .kill = EB_KILL_ARMED, .live = 0, .error = 0};
+    return (eb_leds_input_t){.kill = EB_KILL_ARMED};
 }
 
 /* Rising edges of one LED over [from, to) sampled every ms. */
@@ -40,7 +40,7 @@ TEST(heartbeat)
     CHECK_EQ_INT(eb_leds_compute(&in, 999).heartbeat, 0);
     CHECK_EQ_INT(on_ms(&in, 0, 0, 10000), 1000);
     CHECK_EQ_INT(flashes(&in, 0, 1, 10001), 10);
-    in.disarm = EB_DISARM_BIT(EB_DISARM_STARTING);
+    in.starting = 1;
     CHECK_EQ_INT(flashes(&in, 0, 1, 10001), 40);
     CHECK_EQ_INT(on_ms(&in, 0, 0, 10000), 5000);
     /* negative times (a test clock) keep the same phase */
@@ -68,9 +68,9 @@ TEST(alarm_states)
     in.kill = EB_KILL_REARM_TIMING;
     CHECK_EQ_INT(flashes(&in, 2, 1, 10001), 50);
     in.kill = EB_KILL_REARM_READY;
-    in.disarm = EB_DISARM_BIT(EB_DISARM_KILL_SWITCH);
+    in.kill_disarmed = 1;
     CHECK_EQ_INT(on_ms(&in, 2, 0, 10000), 0); /* release now */
-    in.kill = EB_KILL_ARMED; /* the reason bit alone also shows the kill switch */
+    in.kill = EB_KILL_ARMED; /* a raw press, not yet debounced, also shows the kill switch */
     CHECK_EQ_INT(flashes(&in, 2, 1, 10001), 50);
     in = running();
     in.error = 1;
@@ -79,38 +79,39 @@ TEST(alarm_states)
     CHECK_EQ_INT(flashes(&in, 2, 1, 10001), 50);
     in = running();
     in.error = 1;
-    in.disarm = EB_DISARM_BIT(EB_DISARM_STALE_DATA); /* an error outranks blink codes */
+    in.blink_code = 5; /* an error outranks blink codes */
     CHECK_EQ_INT(on_ms(&in, 2, 0, 10000), 10000);
 }
 
 TEST(blink_codes)
 {
-    for (int r = EB_DISARM_MASTER_SWITCH; r < EB_DISARM_STARTING; r++) {
+    for (int code = 1; code <= EB_LEDS_BLINK_MAX; code++) {
         eb_leds_input_t in = running();
-        in.disarm = EB_DISARM_BIT(r);
-        int64_t frame = (int64_t)r * EB_LEDS_BLINK_SLOT_MS + EB_LEDS_BLINK_PAUSE_MS;
-        CHECK_EQ_INT(eb_leds_blink_code(&in), r);
-        CHECK_EQ_INT(flashes(&in, 2, -1, frame), r); /* from the end of the previous pause */
-        CHECK_EQ_INT(on_ms(&in, 2, 0, frame), r * EB_LEDS_BLINK_ON_MS);
+        in.blink_code = code;
+        int64_t frame = (int64_t)code * EB_LEDS_BLINK_SLOT_MS + EB_LEDS_BLINK_PAUSE_MS;
+        CHECK_EQ_INT(eb_leds_blink_code(&in), code);
+        CHECK_EQ_INT(flashes(&in, 2, -1, frame), code); /* from the end of the previous pause */
+        CHECK_EQ_INT(on_ms(&in, 2, 0, frame), code * EB_LEDS_BLINK_ON_MS);
         /* the pause: dark for its whole length at the end of the frame */
         CHECK_EQ_INT(on_ms(&in, 2, frame - EB_LEDS_BLINK_PAUSE_MS, frame), 0);
         CHECK_EQ_INT(eb_leds_compute(&in, frame).alarm, 1); /* next frame */
     }
     eb_leds_input_t in = running();
-    in.disarm = EB_DISARM_BIT(EB_DISARM_STALE_DATA) | EB_DISARM_BIT(EB_DISARM_BREAKER_DAILY);
-    CHECK_EQ_INT(eb_leds_blink_code(&in), 2); /* highest priority first */
-    in.disarm = EB_DISARM_BIT(EB_DISARM_STARTING);
+    in.blink_code = 99;
+    CHECK_EQ_INT(eb_leds_blink_code(&in), EB_LEDS_BLINK_MAX); /* bounded */
+    in.blink_code = -3;
     CHECK_EQ_INT(eb_leds_blink_code(&in), 0);
     CHECK_EQ_INT(on_ms(&in, 2, 0, 10000), 0);
-    in.disarm |= EB_DISARM_BIT(EB_DISARM_NO_MODEL);
-    CHECK_EQ_INT(eb_leds_blink_code(&in), 6);
+    in.blink_code = 6;
+    in.kill = EB_KILL_LATCHED;
+    CHECK_EQ_INT(eb_leds_blink_code(&in), 0); /* the kill switch outranks it */
 }
 
 /* Every alarm state a person must tell apart has its own sequence over 12 s. (The re-arm-ready "off"
  * equals armed on purpose: it is only seen while holding the button, and means "release now".) */
 TEST(alarm_patterns_distinct)
 {
-    enum { N = EB_DISARM_STARTING + 2, T = 12000 };
+    enum { N = EB_LEDS_BLINK_MAX + 3, T = 20000 };
     static unsigned char seq[N][T];
     for (int s = 0; s < N; s++) {
         eb_leds_input_t in = running();
@@ -118,33 +119,15 @@ TEST(alarm_patterns_distinct)
             in.kill = EB_KILL_LATCHED;
         else if (s == N - 1)
             in.error = 1;
-        else if (s < EB_DISARM_STARTING)
-            in.disarm = EB_DISARM_BIT(s);
-        /* s == EB_DISARM_STARTING: armed */
+        else if (s < N - 2)
+            in.blink_code = s;
+        /* s == N - 2: armed */
         for (int t = 0; t < T; t++)
             seq[s][t] = (unsigned char)eb_leds_compute(&in, t).alarm;
     }
     for (int a = 0; a < N; a++)
         for (int c = a + 1; c < N; c++)
             CHECK_MSG(memcmp(seq[a], seq[c], T) != 0, "alarm states %d and %d look the same", a, c);
-}
-
-/* docs/leds.md lists "| N | `name` |" for every reason with a blink code. */
-TEST(docs_table_matches)
-{
-    FILE *f = fopen("docs/leds.md", "r");
-    CHECK_MSG(f != NULL, "docs/leds.md missing (tests run from the repository root)");
-    if (!f)
-        return;
-    static char text[16384];
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    text[n] = '\0';
-    fclose(f);
-    for (int r = EB_DISARM_MASTER_SWITCH; r < EB_DISARM_STARTING; r++) {
-        char row[80];
-        snprintf(row, sizeof row, "\n| %d | `%s` |", r, eb_disarm_reason_name((eb_disarm_reason_t)r));
-        CHECK_MSG(strstr(text, row) != NULL, "docs/leds.md lacks the row '%s'", row + 1);
-    }
 }
 
 int main(void)
@@ -154,6 +137,5 @@ int main(void)
     RUN(alarm_states);
     RUN(blink_codes);
     RUN(alarm_patterns_distinct);
-    RUN(docs_table_matches);
     return eb_check_report();
 }

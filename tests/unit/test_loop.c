@@ -1,5 +1,6 @@
 /* The event loop: priority order of ready descriptors, timers (one-shot, periodic, no catch-up storm),
- * table limits, stop. */
+ * table limits, stop; and what callbacks may do inside a pass: timers they create wait for the next pass,
+ * a descriptor number they close and reuse gets no stale event, timer ids are never reused. */
 #include "app/loop.h"
 #include "tests/support/check.h"
 
@@ -57,7 +58,7 @@ TEST(timers)
     fake_now = 1000;
     static int zero = 0, one = 1;
     memset(fired, 0, sizeof fired);
-    int periodic = eb_loop_add_timer(&l, 10, 10, tick, &zero);
+    int64_t periodic = eb_loop_add_timer(&l, 10, 10, tick, &zero);
     CHECK(periodic >= 0);
     CHECK(eb_loop_add_timer(&l, 5, 0, tick, &one) >= 0);
     CHECK_EQ_INT(eb_loop_run_once(&l, 0), 0);
@@ -82,6 +83,8 @@ TEST(timers)
 
 static void nop(void *ctx, int64_t now) { (void)ctx; (void)now; }
 static void nop_fd(void *ctx, int fd, short r) { (void)ctx; (void)fd; (void)r; }
+static int g_stale_events;
+static void nop_fd_count(void *ctx, int fd, short r) { (void)ctx; (void)fd; (void)r; g_stale_events++; }
 
 TEST(tables_are_bounded)
 {
@@ -112,11 +115,107 @@ TEST(stop_ends_dispatch)
     CHECK_EQ_INT(fired[2], 0);
 }
 
+/* A timer callback that creates a due timer: the new one must not run in the same pass. */
+static eb_loop_t *g_loop;
+static void spawner(void *ctx, int64_t now)
+{
+    (void)now;
+    static int three = 3;
+    if (fired[*(int *)ctx]++ == 0) /* it keeps its slot (periodic): the new timer lands after it */
+        CHECK(eb_loop_add_timer(g_loop, 0, 0, tick, &three) > 0);
+}
+
+TEST(timers_created_in_a_pass_wait_for_the_next)
+{
+    eb_loop_t l;
+    eb_loop_init(&l, fake_clock);
+    g_loop = &l;
+    fake_now = 0;
+    memset(fired, 0, sizeof fired);
+    static int zero = 0;
+    CHECK(eb_loop_add_timer(&l, 0, 1000, spawner, &zero) > 0);
+    CHECK_EQ_INT(eb_loop_run_once(&l, 0), 1);
+    CHECK(fired[0] == 1 && fired[3] == 0); /* created this pass, due now, yet not run */
+    CHECK_EQ_INT(eb_loop_run_once(&l, 0), 1);
+    CHECK_EQ_INT(fired[3], 1);
+}
+
+/* Callback 1 closes descriptor B (ready in this pass) and opens a new one that gets B's number. */
+static int g_pipe_b[2], g_new_fd = -1;
+static void closer(void *ctx, int fd, short r)
+{
+    (void)fd;
+    (void)r;
+    char buf[8];
+    CHECK(read(*(int *)ctx, buf, sizeof buf) > 0);
+    eb_loop_remove_fd(g_loop, g_pipe_b[0]);
+    close(g_pipe_b[0]);
+    int p[2];
+    CHECK(pipe(p) == 0);
+    g_new_fd = p[0]; /* the lowest free number: B's */
+    close(p[1]);     /* the new one is readable (EOF) only in a later poll */
+    CHECK_EQ_INT(eb_loop_add_fd(g_loop, g_new_fd, POLLIN, EB_LOOP_PRIO_NORMAL, nop_fd_count, NULL), 0);
+}
+
+TEST(reused_fd_gets_no_stale_event)
+{
+    eb_loop_t l;
+    eb_loop_init(&l, fake_clock);
+    g_loop = &l;
+    int a[2];
+    CHECK(pipe(a) == 0 && pipe(g_pipe_b) == 0);
+    CHECK_EQ_INT(eb_loop_add_fd(&l, a[0], POLLIN, EB_LOOP_PRIO_GPIO, closer, &a[0]), 0);
+    CHECK_EQ_INT(eb_loop_add_fd(&l, g_pipe_b[0], POLLIN, EB_LOOP_PRIO_NORMAL, nop_fd_count, NULL), 0);
+    CHECK(write(a[1], "x", 1) == 1 && write(g_pipe_b[1], "x", 1) == 1);
+    g_stale_events = 0;
+    CHECK_EQ_INT(eb_loop_run_once(&l, 100), 1); /* closer only: B's event is not delivered to its successor */
+    CHECK_EQ_INT(g_new_fd, g_pipe_b[0]);
+    CHECK_EQ_INT(g_stale_events, 0);
+    CHECK_EQ_INT(eb_loop_run_once(&l, 100), 1); /* the new descriptor's own event (EOF) */
+    CHECK_EQ_INT(g_stale_events, 1);
+    close(a[0]);
+    close(a[1]);
+    close(g_pipe_b[1]);
+    close(g_new_fd);
+}
+
+TEST(timer_ids_are_never_reused)
+{
+    eb_loop_t l;
+    eb_loop_init(&l, fake_clock);
+    fake_now = 0;
+    int64_t last = 0;
+    for (int i = 0; i < 3 * EB_LOOP_MAX_TIMERS; i++) {
+        int64_t id = eb_loop_add_timer(&l, 0, 0, nop, NULL);
+        CHECK_MSG(id > last, "id %lld after %lld", (long long)id, (long long)last);
+        last = id;
+        if (i % 2)
+            eb_loop_cancel_timer(&l, id);
+        else
+            eb_loop_run_once(&l, 0); /* fires and frees the slot */
+    }
+    /* a spent id cancels nothing, even when its slot holds another timer now */
+    int64_t a = eb_loop_add_timer(&l, 0, 0, nop, NULL);
+    eb_loop_run_once(&l, 0);
+    memset(fired, 0, sizeof fired);
+    static int one = 1;
+    int64_t b = eb_loop_add_timer(&l, 0, 0, tick, &one);
+    CHECK(b != a);
+    eb_loop_cancel_timer(&l, a);
+    eb_loop_run_once(&l, 0);
+    CHECK_EQ_INT(fired[1], 1);
+    CHECK_EQ_INT(eb_loop_add_fd(&l, 5, POLLIN, EB_LOOP_PRIO_NORMAL, nop_fd, NULL), 0);
+    CHECK_EQ_INT(eb_loop_add_fd(&l, 5, POLLIN, EB_LOOP_PRIO_NORMAL, nop_fd, NULL), -1); /* once only */
+}
+
 int main(void)
 {
     RUN(ready_fds_run_in_priority_order);
     RUN(timers);
     RUN(tables_are_bounded);
     RUN(stop_ends_dispatch);
+    RUN(timers_created_in_a_pass_wait_for_the_next);
+    RUN(reused_fd_gets_no_stale_event);
+    RUN(timer_ids_are_never_reused);
     return eb_check_report();
 }

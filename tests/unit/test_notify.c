@@ -1,5 +1,5 @@
 /* sd_notify: real receiving sockets (a path socket and an abstract one) check the exact datagrams. */
-#include "hal/notify.h"
+#include "hal/io/notify.h"
 #include "../support/check.h"
 
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * lockstep and are compared after every step; bad bars sit at the start, middle and end of batches; the
  * refusals of the API change no byte of the pipeline's memory.
  *
- * The model: unit tests link neither XGBoost nor the host tool (eb_backtest_train_model is in
+ * The model: unit tests link neither XGBoost nor the host tool (eb_train_fixed_model is in
  * tests/host), so a 58-feature 3-class softprob blob is written here in the complete-tree layout the
  * trained models use, with thresholds taken from real feature rows of the same bars (every split divides
  * them) and Platt calibration on, so the model's signals change from bar to bar and the engine trades. */
@@ -212,14 +212,13 @@ static int will_accept(const run_t *r, const eb_bar_t *bar)
     return eb_bar_check(bar) == EB_BAR_OK && (!r->has_last || bar->open_time_ms > r->last_ms);
 }
 
-/* One bar as bench_engine runs it: pending market intents fill at this open (5 bps fee), then the step;
- * a stop exit fills at once at its price, entries and exits wait for the next open. */
+/* One bar as bench_engine runs it: pending market intents fill at this open by the fill rule, then the
+ * step (which fills the stops it finds); entries and exits wait for the next open. */
 static int drive(run_t *r, const eb_bar_t *bar, int direction, eb_intent_t *it)
 {
     if (will_accept(r, bar)) {
         for (int k = 0; k < r->npend; k++)
-            eb_engine_fill(&r->p->engine, &r->pend[k], bar->open, r->pend[k].qty, 5e-4 * bar->open * r->pend[k].qty,
-                           bar->open_time_ms, NULL);
+            eb_engine_fill_market(&r->p->engine, &r->pend[k], bar->open, bar->open_time_ms, NULL);
         r->npend = 0;
     }
     int n = eb_pipeline_step(r->p, bar, direction, it, EB_ENGINE_MAX_INTENTS);
@@ -227,13 +226,9 @@ static int drive(run_t *r, const eb_bar_t *bar, int direction, eb_intent_t *it)
         r->has_last = 1;
         r->last_ms = bar->open_time_ms;
     }
-    for (int k = 0; k < n; k++) {
-        if (it[k].kind == EB_INTENT_STOP_EXIT)
-            eb_engine_fill(&r->p->engine, &it[k], it[k].price, it[k].qty, 5e-4 * it[k].price * it[k].qty,
-                           bar->open_time_ms, NULL);
-        else if (it[k].kind != EB_INTENT_MOVE_STOP)
+    for (int k = 0; k < n; k++)
+        if (it[k].kind == EB_INTENT_ENTER || it[k].kind == EB_INTENT_EXIT)
             r->pend[r->npend++] = it[k];
-    }
     return n;
 }
 

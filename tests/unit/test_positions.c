@@ -21,16 +21,16 @@ TEST(breakeven_price_covers_fees)
     eb_position_t p;
     eb_position_open(&p, 1, 100, 1, 2);
     /* 100 x 1.0005 / 0.9995: selling there nets 100 x 1.0005, what the entry cost with its fee. */
-    CHECK_NEAR(eb_position_breakeven_price(&p, 0.0005), 100.10005002501251, 1e-12);
+    CHECK_NEAR(eb_position_breakeven_price(&p, 5), 100.10005002501251, 1e-12);
     CHECK_NEAR(eb_position_breakeven_price(&p, 0), 100, 0);
     eb_position_open(&p, -1, 100, 1, 2);
-    CHECK_NEAR(eb_position_breakeven_price(&p, 0.0005), 99.900049975012494, 1e-12);
+    CHECK_NEAR(eb_position_breakeven_price(&p, 5), 99.900049975012494, 1e-12);
 }
 
 TEST(long_breakeven_then_trail)
 {
     eb_position_t p;
-    eb_stop_rules_t r = {.fee_rate = 0.0005, .trail_distance = 3, .emergency = 0};
+    eb_stop_rules_t r = {.fee_bps = 5, .trail_distance = 3, .emergency = 0};
     eb_position_open(&p, 1, 100, 1, 2);
     CHECK_EQ_INT(eb_position_manage_stop(&p, &r, 101), 0); /* +0.5R */
     CHECK_NEAR(p.stop, 98, 0);
@@ -50,7 +50,7 @@ TEST(long_breakeven_then_trail)
 TEST(trail_keeps_following)
 {
     eb_position_t p;
-    eb_stop_rules_t r = {.fee_rate = 0, .trail_distance = 3, .emergency = 0};
+    eb_stop_rules_t r = {.fee_bps = 0, .trail_distance = 3, .emergency = 0};
     eb_position_open(&p, 1, 100, 1, 2);
     CHECK_EQ_INT(eb_position_manage_stop(&p, &r, 104), 1); /* BE 100 and trail 101: the trail is tighter */
     CHECK_NEAR(p.stop, 101, 0);
@@ -69,7 +69,7 @@ TEST(trail_keeps_following)
 TEST(short_side)
 {
     eb_position_t p;
-    eb_stop_rules_t r = {.fee_rate = 0.0005, .trail_distance = 3, .emergency = 0};
+    eb_stop_rules_t r = {.fee_bps = 5, .trail_distance = 3, .emergency = 0};
     eb_position_open(&p, -1, 100, 1, 2);
     CHECK_EQ_INT(eb_position_manage_stop(&p, &r, 98), 1); /* +1R */
     CHECK_NEAR(p.stop, 99.900049975012494, 1e-12);
@@ -81,7 +81,7 @@ TEST(short_side)
 TEST(emergency_breakeven)
 {
     eb_position_t p;
-    eb_stop_rules_t r = {.fee_rate = 0.0005, .trail_distance = 3, .emergency = 1};
+    eb_stop_rules_t r = {.fee_bps = 5, .trail_distance = 3, .emergency = 1};
     eb_position_open(&p, 1, 100, 1, 2);
     /* Below the fee-covering break-even (100.10005) the position is not "in profit": nothing moves. */
     CHECK_EQ_INT(eb_position_manage_stop(&p, &r, 100.05), 0);

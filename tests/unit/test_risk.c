@@ -117,7 +117,7 @@ TEST(refusals)
     CHECK_EQ_INT(rc, 0);
     CHECK_NEAR(r.notional, 20, 1e-9);
     r = size(&p, &SPOT, 10000, 0, 20000, 1000, 500, &rc);
-    CHECK_EQ_INT(r.refusal, EB_REFUSE_NO_CAPITAL);
+    CHECK_EQ_INT(r.refusal, EB_REFUSE_NO_AVAILABLE_CAPITAL);
     CHECK_EQ_STR(eb_refusal_name(r.refusal), "no_available_capital");
     r = size(&p, &SPOT, 10000, 10000, 20000, NAN, 500, &rc);
     CHECK_EQ_INT(r.refusal, EB_REFUSE_BAD_VOLATILITY);

@@ -114,6 +114,39 @@ TEST(volatility_clusters)
     CHECK_MSG(fabs(c / v) < 0.03, "return autocorrelation %.3f", c / v);
 }
 
+/* The trend knob: mean log return per bar in the up and down regimes is +-trend x base_vol, and the range
+ * regime has none; the default (0.05) keeps the stream pinned above. */
+static void regime_means(double trend, double mean[3])
+{
+    eb_synth_params_t p = eb_synth_params_default();
+    p.trend = trend;
+    eb_synth_t s;
+    eb_synth_init(&s, &p);
+    double sum[3] = {0}, n[3] = {0}, prev = p.start_price;
+    for (int i = 0; i < 400000; i++) {
+        eb_bar_t b;
+        eb_synth_next(&s, &b);
+        sum[s.regime] += log(b.close / prev);
+        n[s.regime]++;
+        prev = b.close;
+    }
+    for (int k = 0; k < 3; k++)
+        mean[k] = n[k] > 0 ? sum[k] / n[k] / p.base_vol : NAN;
+}
+
+TEST(trend_sets_the_regime_drift)
+{
+    double m[3];
+    regime_means(0.3, m);
+    CHECK_MSG(fabs(m[EB_REGIME_UP] - 0.3) < 0.06, "up regime drift %.3f sigma (want 0.3)", m[EB_REGIME_UP]);
+    CHECK_MSG(fabs(m[EB_REGIME_DOWN] + 0.3) < 0.06, "down regime drift %.3f sigma (want -0.3)", m[EB_REGIME_DOWN]);
+    CHECK_MSG(fabs(m[EB_REGIME_RANGE]) < 0.06, "range regime drift %.3f sigma (want 0)", m[EB_REGIME_RANGE]);
+    regime_means(0.0, m);
+    CHECK_MSG(fabs(m[EB_REGIME_UP]) < 0.06 && fabs(m[EB_REGIME_DOWN]) < 0.06, "trend 0: %.3f %.3f", m[EB_REGIME_UP],
+              m[EB_REGIME_DOWN]);
+    CHECK_NEAR(eb_synth_params_default().trend, 0.05, 0);
+}
+
 int main(void)
 {
     RUN(same_seed_same_bars);
@@ -121,5 +154,6 @@ int main(void)
     RUN(bars_are_valid_and_ordered);
     RUN(gaps_when_asked);
     RUN(volatility_clusters);
+    RUN(trend_sets_the_regime_drift);
     return eb_check_report();
 }
