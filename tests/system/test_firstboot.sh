@@ -154,6 +154,39 @@ check "a private key: refused and wiped, nothing installed" \
 	$([ $rc = 1 ] && grep -q "holds a PRIVATE key" <<<"$out" && [ ! -e "$b/edgebox-authorized_keys" ] &&
 	  [ ! -e "$r/data/ssh/authorized_keys/root" ]; echo $?)
 
+# The image build's customisation against a made-up Debian root (stub units for the packages' ones):
+# the script installed, the unit and Wi-Fi enabled, the examples on the boot partition; then the shipped
+# examples, copied to their names, go through the installed script.
+if command -v systemctl >/dev/null && command -v systemd-sysusers >/dev/null; then
+	d=$tmp/debian
+	mkdir -p "$d/usr/lib/systemd/system" "$d/var/lib/systemd" "$d/boot/firmware"
+	echo arm_64bit=1 >"$d/boot/firmware/config.txt"
+	for u in systemd-networkd systemd-resolved systemd-timesyncd ssh wpa_supplicant@ systemd-firstboot; do
+		printf '[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n' >"$d/usr/lib/systemd/system/$u.service"
+	done
+	printf '#!/bin/sh\n' >"$tmp/edgeboxd" && chmod +x "$tmp/edgeboxd"
+	out=$(tools/image/customize-rootfs.sh "$d" rpi4 "$tmp/edgeboxd" 2>&1); rc=$?
+	wants=$d/etc/systemd/system/multi-user.target.wants
+	check "customize-rootfs: runs" $rc
+	check "customize-rootfs: firstboot.sh installed 0755" \
+		$(cmp -s $fb "$d/usr/lib/edgebox/firstboot.sh" && [ "$(attrs "$d/usr/lib/edgebox/firstboot.sh")" = "755 0:0" ]; echo $?)
+	check "customize-rootfs: the unit and wpa_supplicant@wlan0 enabled" \
+		$([ -L "$wants/edgebox-firstboot.service" ] && [ -L "$wants/wpa_supplicant@wlan0.service" ]; echo $?)
+	check "customize-rootfs: the examples on the boot partition" \
+		$(for f in edgebox-hostname.txt edgebox-authorized_keys edgebox-network.txt edgebox.json edgebox-secrets.json \
+			edgebox-api-token.txt; do [ -f "$d/boot/firmware/$f.example" ] || exit 1; done; echo $?)
+	for f in edgebox-hostname.txt edgebox-network.txt edgebox.json edgebox-secrets.json; do
+		cp "$d/boot/firmware/$f.example" "$d/boot/firmware/$f"
+	done
+	out=$(EB_FIRSTBOOT_BOOT=$d/boot/firmware EB_FIRSTBOOT_ROOT=$d "$d/usr/lib/edgebox/firstboot.sh" 2>&1); rc=$?
+	check "the examples as shipped are accepted" \
+		$([ $rc = 0 ] && [ "$(cat "$d/etc/hostname")" = edgebox-1 ] && [ -s "$d/etc/wpa_supplicant/wpa_supplicant-wlan0.conf" ] &&
+		  [ -s "$d/etc/edgebox/secrets.json" ]; echo $?)
+	[ $rc = 0 ] || printf '%s\n' "$out" >&2
+else
+	echo "SKIP systemctl or systemd-sysusers missing: the image customisation not run" >&2; skipped=$((skipped + 1))
+fi
+
 # The unit: systemd-analyze verify, with the script and mount at stand-in paths (verify wants them).
 unit=rootfs/etc/systemd/system/edgebox-firstboot.service
 if command -v systemd-analyze >/dev/null; then
