@@ -7,11 +7,11 @@
 # when mounted, when too small, when a partition is given, and when a made-up /sys and mount table say it
 # holds / (directly, or under LVM) or is swap. Last, the real disk holding / is refused (without --yes and
 # with no answer on stdin, so even a broken check could not write to it).
+# shellcheck disable=SC2046 # check NAME $(COND; echo $?): the status is one word
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 passed=0 failed=0 skipped=0
 check() { # check NAME COND_EXIT_STATUS
-	[ "$2" = 0 ] || [ -z "${EB_TEST_DEBUG:-}" ] || printf "%s\n" "$out" >&2
 	if [ "$2" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL $1" >&2; fi
 }
 skip() { echo "SKIP $*" >&2; skipped=$((skipped + 1)); }
