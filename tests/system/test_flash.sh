@@ -192,6 +192,16 @@ else
 		$([ $rc = 3 ] && grep -q "$l1: in use, refused: $n1 is held by dm-9" <<<"$out" &&
 		  [ "$(sum "$tmp/l1")" = "$before" ]; echo $?)
 
+	# A made-up /sys where this device number is partition 1 of a disk sdz (where losetup -P cannot make one).
+	mkdir -p "$tmp/sys2/dev/block" "$tmp/sys2/devices/block/sdz/sdz1"
+	echo 1 >"$tmp/sys2/devices/block/sdz/sdz1/partition"
+	ln -s ../../devices/block/sdz/sdz1 "$tmp/sys2/dev/block/$num"
+	out=$(EB_FLASH_SYSFS=$tmp/sys2 EB_FLASH_MOUNTINFO=$tmp/mi-none EB_FLASH_SWAPS=/dev/null \
+		$flash --image "$tmp/img" --device "$l1" --yes --force 2>&1); rc=$?
+	check "a partition (made-up /sys): exit 3, the disk named, nothing written" \
+		$([ $rc = 3 ] && grep -q "$l1: is partition 1 of sdz: give the whole disk" <<<"$out" &&
+		  [ "$(sum "$tmp/l1")" = "$before" ]; echo $?)
+
 	# Mounted: an ext4 on the loop device, mounted; then a partition of a partitioned loop device.
 	if command -v mkfs.ext4 >/dev/null && mkfs.ext4 -q -F "$l1" >/dev/null 2>&1 && mkdir "$tmp/mnt" &&
 		mount "$l1" "$tmp/mnt" 2>/dev/null; then
@@ -215,7 +225,7 @@ else
 		check "a partition given: exit 3, the disk named" \
 			$([ $rc = 3 ] && grep -q "${lp}p1: is partition 1 of $(basename "$lp"): give the whole disk" <<<"$out"; echo $?)
 	else
-		skip "no partitioned loop device here: the partition refusal not checked"
+		skip "no partitioned loop device here (losetup -P made no p1): the real partition refusal not checked, the made-up one is"
 	fi
 fi
 
