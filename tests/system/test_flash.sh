@@ -121,13 +121,11 @@ check "read-back differs: exit 4, verify FAILED, the byte named" \
 	$([ $rc = 4 ] && grep -q "$tmp/t: verify FAILED: the image's sha256 is .* differ: byte 101" <<<"$out"; echo $?)
 
 # Loop devices (root only).
-loop() { # loop FILE [losetup options]: attach, remember for the cleanup, print the device
-	local l
-	l=$(losetup -f --show "$@" 2>/dev/null) || return 1
-	loops+=("$l")
-	echo "$l"
+loop() { # loop FILE [losetup options]: attach, remember for the cleanup; the device in $dev
+	dev=$(losetup -f --show "$@" 2>/dev/null) || return 1
+	loops+=("$dev")
 }
-if [ "$(id -u)" != 0 ] || ! { fresh_target "$tmp/l1" 4194304 && l1=$(loop "$tmp/l1"); }; then
+if [ "$(id -u)" != 0 ] || ! { fresh_target "$tmp/l1" 4194304 && loop "$tmp/l1" && l1=$dev; }; then
 	skip "no loop devices here (needs root and losetup): loop-device checks not run"
 else
 	n1=$(basename "$l1")
@@ -148,7 +146,8 @@ else
 		$([ $rc = 4 ] && grep -q "$l1: verify FAILED" <<<"$out"; echo $?)
 
 	fresh_target "$tmp/ls" 2097152
-	if ls=$(loop "$tmp/ls"); then
+	if loop "$tmp/ls"; then
+		ls=$dev
 		before=$(sum "$tmp/ls")
 		out=$($flash --image "$tmp/img" --device "$ls" --yes --force 2>&1); rc=$?
 		check "small loop: exit 3, both sizes, nothing written" \
@@ -220,7 +219,7 @@ else
 	printf '\x00\x00\x00\x00\x83\x00\x00\x00\x00\x08\x00\x00\x00\x18\x00\x00' |
 		dd of="$tmp/lp" bs=1 seek=446 conv=notrunc status=none
 	printf '\x55\xaa' | dd of="$tmp/lp" bs=1 seek=510 conv=notrunc status=none
-	if lp=$(loop -P "$tmp/lp") && [ -b "${lp}p1" ]; then
+	if loop -P "$tmp/lp" && lp=$dev && [ -b "${lp}p1" ]; then
 		out=$($flash --image "$tmp/img" --device "${lp}p1" --yes --force 2>&1); rc=$?
 		check "a partition given: exit 3, the disk named" \
 			$([ $rc = 3 ] && grep -q "${lp}p1: is partition 1 of $(basename "$lp"): give the whole disk" <<<"$out"; echo $?)
