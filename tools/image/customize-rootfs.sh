@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The Debian tree made into the appliance's root: our static edgeboxd, its board file, rootfs/ (the unit,
-# the udev rule, the edgebox user, fstab, SSH, network, journal, /etc/edgebox), the data partition's
-# tree under /data, and the FAT partition's config.txt and cmdline.txt.
+# The Debian tree made into the appliance's root: our static edgeboxd, its board file, the first-boot
+# script, rootfs/ (the units, the udev rule, the edgebox user, fstab, SSH, network, journal, /etc/edgebox),
+# the data partition's tree under /data, and the FAT partition's config.txt, cmdline.txt and the
+# first-boot files' examples.
 #   tools/image/customize-rootfs.sh ROOT BOARD DAEMON
 # Runs on the host against ROOT (systemctl --root, systemd-sysusers --root): nothing runs inside it.
 set -euo pipefail
