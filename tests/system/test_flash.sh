@@ -84,6 +84,20 @@ check "no --device: exit 2, usage" $([ $rc = 2 ] && grep -q "^usage: tools/flash
 out=$($flash --help); rc=$?
 check "--help documents the exit codes" $([ $rc = 0 ] && grep -q "^  4  the write failed" <<<"$out"; echo $?)
 
+# A caller who may not write the device (not root): refused before the question.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	mkdir -m 0755 "$tmp/pub" && cp "$tmp/img" "$tmp/pub/img" && fresh_target "$tmp/pub/t" 4194304 && chmod 0755 "$tmp" &&
+		chmod 0644 "$tmp/pub/img" "$tmp/pub/t"
+	pub_before=$(sum "$tmp/pub/t")
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups $flash --image "$tmp/pub/img" --device "$tmp/pub/t" --yes 2>&1); rc=$?
+	chmod 0700 "$tmp"
+	check "not writable by the caller: exit 3, says sudo, nothing written" \
+		$([ $rc = 3 ] && grep -q "$tmp/pub/t: you may not write to it (run tools/flash with sudo)" <<<"$out" &&
+		  [ "$(sum "$tmp/pub/t")" = "$pub_before" ]; echo $?)
+else
+	skip "not root: the not-writable refusal is checked as root (setpriv to nobody)"
+fi
+
 # Compressed images: decompressed on the fly; a truncated one refused before writing; zstd refused.
 if command -v xz >/dev/null && command -v gzip >/dev/null; then
 	xz -1 -T1 -c "$tmp/img" >"$tmp/img.xz" && gzip -1 -c "$tmp/img" >"$tmp/img.gz"
