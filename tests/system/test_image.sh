@@ -52,9 +52,11 @@ dfs "dump /usr/bin/edgeboxd $tmp/edgeboxd"
 check "edgeboxd static aarch64" $(file -b "$tmp/edgeboxd" | grep -q 'ARM aarch64, .*statically linked'; echo $?)
 check "edgeboxd.service installed" $(dfs "cat /etc/systemd/system/edgeboxd.service" | cmp -s - rootfs/etc/systemd/system/edgeboxd.service; echo $?)
 check "edgeboxd.service enabled" $(dfs "stat /etc/systemd/system/multi-user.target.wants/edgeboxd.service" | grep -q 'Fast link dest: "/etc/systemd/system/edgeboxd.service"'; echo $?)
-for u in systemd-timesyncd ssh systemd-networkd; do
+for u in systemd-timesyncd ssh systemd-networkd edgebox-firstboot; do
 	check "$u enabled" $({ dfs "ls -l /etc/systemd/system/multi-user.target.wants"; dfs "ls -l /etc/systemd/system/sysinit.target.wants"; } | grep -q " $u.service"; echo $?)
 done
+check "first-boot script installed" $(dfs "cat /usr/lib/edgebox/firstboot.sh" | cmp -s - tools/image/firstboot.sh; echo $?)
+check "first-boot examples on the boot partition" $(grep -qx edgebox-network.txt.example <<<"$names"; echo $?)
 fstab=$(dfs "cat /etc/fstab")
 check "fstab: no writable root entry" $(! grep -Eq '^[^#]*[[:space:]]/[[:space:]]+[^[:space:]]+[[:space:]]+[^[:space:]]*\brw\b' <<<"$fstab"; echo $?)
 check "fstab: data partition on /data" $(grep -Eq '^PARTUUID=eb0c0de1-04[[:space:]]+/data[[:space:]]+ext4' <<<"$fstab"; echo $?)
