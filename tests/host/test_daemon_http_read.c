@@ -70,7 +70,7 @@ static int start_box(void)
                     "\"signal\": {\"threshold_buy\": 0.31, \"threshold_sell\": 0.99}, \"limits\": {\"min_confidence\": "
                     "0.30}, \"notify\": {\"telegram\": {\"bot_token\": \"123:NOTIFY-SECRET\", \"chat_id\": 42}}, "
                     "\"exchange\": {\"name\": \"binance\", \"api_key\": \"KEY-SECRET\", \"Api_Secret\": "
-                    "{\"v\": \"NESTED-SECRET\"}}",
+                    "{\"v\": \"NESTED-SECRET\"}, \"accounts\": [{\"id\": 1, \"password\": \"ARRAY-SECRET\"}]}",
                     1, g_case, sizeof g_case, cfg, sizeof cfg);
     snprintf(g_db, sizeof g_db, "%s/state/journal.db", g_case);
     snprintf(g_log, sizeof g_log, "%s/log", g_case);
@@ -180,8 +180,11 @@ TEST(config_redacts_every_secret)
     CHECK_EQ_INT(num(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "notify"), "telegram"),
                      "chat_id"), 42);
     CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "effective"), "control")));
-    const char *secrets[] = {TOKEN, "NOTIFY-SECRET", "KEY-SECRET", "NESTED-SECRET", "/token\""};
-    for (int i = 0; i < 5; i++)
+    cJSON *acct = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ex, "accounts"), 0);
+    CHECK_EQ_STR(str(acct, "password"), "[redacted]"); /* inside an array too */
+    CHECK_EQ_INT(num(acct, "id"), 1);
+    const char *secrets[] = {TOKEN, "NOTIFY-SECRET", "KEY-SECRET", "NESTED-SECRET", "ARRAY-SECRET", "/token\""};
+    for (int i = 0; i < 6; i++)
         CHECK_MSG(raw && !strstr(raw, secrets[i]), "'%s' is in GET /api/v1/config", secrets[i]);
     free(raw);
     cJSON_Delete(doc);

@@ -75,7 +75,8 @@ static const char k_doc_rest[] =
                                       ",\"positions\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}}", "") ","
     "\"/api/v1/trades\":" READ_OP("getTrades", "Recent executions",
                                    "The newest fills from the journal: time, side, order type and why the order was "
-                                   "sent (entry, stop, exit, flatten), quantity, price and fee.",
+                                   "sent (entry, or the exit's reason such as stop_loss or trailing_stop), "
+                                   "quantity, price and fee.",
                                    LIMIT_PARAM, ROWS("trades", "{\"type\":\"object\"}"), JOURNAL_BUSY) ","
     "\"/api/v1/events\":" READ_OP("getEvents", "Recent events",
                                    "The newest journal events: starts and stops, kill switch, arming changes and "

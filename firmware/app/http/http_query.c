@@ -7,12 +7,15 @@
 
 typedef struct {
     const char *p, *end;
+    int done; /* no pair is left: an empty query has none, and a trailing '&' leaves an empty one */
 } walk_t;
+
+static walk_t walk_start(eb_http_slice_t q) { return (walk_t){q.p, q.p + q.n, q.n == 0}; }
 
 /* The next name=value pair (value n 0 when there is no '='); 0 at the end. */
 static int next_pair(walk_t *w, eb_http_slice_t *name, eb_http_slice_t *value, int *has_eq)
 {
-    if (w->p >= w->end)
+    if (w->done)
         return 0;
     const char *amp = memchr(w->p, '&', (size_t)(w->end - w->p));
     const char *stop = amp ? amp : w->end;
@@ -23,6 +26,7 @@ static int next_pair(walk_t *w, eb_http_slice_t *name, eb_http_slice_t *value, i
     value->p = eq ? eq + 1 : stop;
     value->n = (size_t)(stop - value->p);
     w->p = amp ? amp + 1 : w->end;
+    w->done = amp == NULL;
     return 1;
 }
 
@@ -41,7 +45,7 @@ static int same(eb_http_slice_t s, const char *name) { return strlen(name) == s.
 
 int eb_http_query_check(eb_http_slice_t q, const char *const names[], char *err, size_t cap)
 {
-    walk_t w = {q.p, q.p + q.n};
+    walk_t w = walk_start(q);
     eb_http_slice_t name, value;
     int has_eq;
     unsigned seen = 0; /* one bit per entry of names */
@@ -64,7 +68,7 @@ int eb_http_query_check(eb_http_slice_t q, const char *const names[], char *err,
 
 int eb_http_query_get(eb_http_slice_t q, const char *name, char *out, size_t cap)
 {
-    walk_t w = {q.p, q.p + q.n};
+    walk_t w = walk_start(q);
     eb_http_slice_t n, v;
     int has_eq;
     while (next_pair(&w, &n, &v, &has_eq))
