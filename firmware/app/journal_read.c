@@ -7,13 +7,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { RS_EVENTS, RS_EVENTS_KIND, RS_TRADES, RS_COUNT };
+enum { RS_EVENTS, RS_EVENTS_KIND, RS_TRADES, RS_DECISIONS, RS_COUNT };
 
 static const char *const k_sql[RS_COUNT] = {
     [RS_EVENTS] = "SELECT id, time_ms, kind, detail FROM events ORDER BY id DESC LIMIT ?1",
     [RS_EVENTS_KIND] = "SELECT id, time_ms, kind, detail FROM events WHERE kind = ?2 ORDER BY id DESC LIMIT ?1",
     [RS_TRADES] = "SELECT f.id, f.time_ms, f.client_id, f.trade_id, o.symbol, o.side, o.type, o.reason, f.qty, "
                   "f.price, f.fee, f.fee_asset FROM fills f JOIN orders o USING(client_id) ORDER BY f.id DESC LIMIT ?1",
+    [RS_DECISIONS] = "SELECT id, bar_ms, action, p_buy, p_sell, p_neutral, reason, model_id FROM decisions "
+                     "ORDER BY id DESC LIMIT ?1",
 };
 
 struct eb_journal_reader {
@@ -76,7 +78,7 @@ int eb_journal_read_events(eb_journal_reader_t *r, const char *kind, int limit,
     sqlite3_bind_int(st, 1, limit);
     if (kind)
         eb_journal_bind_text(st, 2, kind);
-    int n = 0, stopped = 0, rc;
+    int n = 0, stopped = 0, rc = SQLITE_DONE;
     while (!stopped && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         eb_journal_event_t e;
         e.id = sqlite3_column_int64(st, 0);
@@ -94,7 +96,7 @@ int eb_journal_read_trades(eb_journal_reader_t *r, int limit, int (*cb)(void *ct
 {
     sqlite3_stmt *st = r->st[RS_TRADES];
     sqlite3_bind_int(st, 1, limit);
-    int n = 0, stopped = 0, rc;
+    int n = 0, stopped = 0, rc = SQLITE_DONE;
     while (!stopped && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         eb_journal_trade_t t;
         t.id = sqlite3_column_int64(st, 0);
@@ -113,4 +115,26 @@ int eb_journal_read_trades(eb_journal_reader_t *r, int limit, int (*cb)(void *ct
         stopped = cb(ctx, &t) != 0;
     }
     return walk_end(r, st, n, stopped, rc, "trades");
+}
+
+int eb_journal_read_decisions(eb_journal_reader_t *r, int limit,
+                              int (*cb)(void *ctx, int64_t id, const eb_journal_decision_t *d), void *ctx)
+{
+    sqlite3_stmt *st = r->st[RS_DECISIONS];
+    sqlite3_bind_int(st, 1, limit);
+    int n = 0, stopped = 0, rc = SQLITE_DONE;
+    while (!stopped && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        eb_journal_decision_t dn;
+        int64_t id = sqlite3_column_int64(st, 0);
+        dn.bar_ms = sqlite3_column_int64(st, 1);
+        eb_journal_col_text(st, 2, dn.action, sizeof dn.action);
+        dn.p_buy = eb_journal_col_real(st, 3);
+        dn.p_sell = eb_journal_col_real(st, 4);
+        dn.p_neutral = eb_journal_col_real(st, 5);
+        eb_journal_col_text(st, 6, dn.reason, sizeof dn.reason);
+        eb_journal_col_text(st, 7, dn.model_id, sizeof dn.model_id);
+        n++;
+        stopped = cb(ctx, id, &dn) != 0;
+    }
+    return walk_end(r, st, n, stopped, rc, "decisions");
 }

@@ -30,6 +30,10 @@ const char *eb_journal_reader_error(const eb_journal_reader_t *r);
  * return stops the walk). Returns the rows handed over, -1 on an error, or EB_JOURNAL_READ_BUSY. */
 int eb_journal_read_events(eb_journal_reader_t *r, const char *kind, int limit,
                            int (*cb)(void *ctx, const eb_journal_event_t *e), void *ctx);
+/* The newest `limit` decisions (one per bar: action, class probabilities, refusal reason, model), newest
+ * first, likewise. */
+int eb_journal_read_decisions(eb_journal_reader_t *r, int limit,
+                              int (*cb)(void *ctx, int64_t id, const eb_journal_decision_t *d), void *ctx);
 /* The newest `limit` fills, newest first, likewise. */
 int eb_journal_read_trades(eb_journal_reader_t *r, int limit, int (*cb)(void *ctx, const eb_journal_trade_t *t),
                            void *ctx);

@@ -1,7 +1,7 @@
 /* The read endpoints (issue 15 item 2) on a running edgeboxd that has traded the fixture's bars:
- * GET /api/v1/trades and /api/v1/events answer the journal's newest rows (checked against the journal read
- * with SQLite), bounded by ?limit= (1..200, default 50); /api/v1/events?kind= filters; /api/v1/positions
- * agrees with /api/v1/status; /api/v1/config shows the config with every secret's value redacted and the
+ * GET /api/v1/trades, /api/v1/events and /api/v1/decisions answer the journal's newest rows (checked
+ * against the journal read with SQLite), bounded by ?limit= (1..200, default 50); /api/v1/events?kind=
+ * filters; /api/v1/positions and /api/v1/lifecycle agree with /api/v1/status and the journal; /api/v1/config shows the config with every secret's value redacted and the
  * token file's token nowhere. A bad query is 400 with a JSON message, an unknown path 404, another method
  * 405. */
 #include "tests/support/check.h"
@@ -142,6 +142,53 @@ TEST(events_newest_first_and_by_kind)
     cJSON_Delete(doc);
 }
 
+TEST(decisions_are_the_journals_newest)
+{
+    cJSON *doc;
+    int64_t all = dp_sql_int(g_db, "select count(*) from decisions", -1);
+    CHECK_EQ_INT(all, 1500); /* one per bar */
+    CHECK_EQ_INT(ok_rows("/api/v1/decisions?limit=120", "decisions", &doc), 120);
+    int k = 0, with_model = 0;
+    for (cJSON *dn = first_row(doc, "decisions"); dn; dn = dn->next, k++) {
+        char q[600];
+        const char *reason = str(dn, "reason"), *model = str(dn, "model_id");
+        with_model += model != NULL;
+        snprintf(q, sizeof q,
+                 "select count(*) from decisions where id=(select id from decisions order by id desc limit 1 offset "
+                 "%d) and id=%.0f and bar_ms=%.0f and action='%s' and reason='%s' and model_id='%s' and "
+                 "abs(p_buy-%.17g)<1e-15 and abs(p_sell-%.17g)<1e-15",
+                 k, num(dn, "id"), num(dn, "bar_ms"), str(dn, "action") ? str(dn, "action") : "?",
+                 reason ? reason : "", model ? model : "", num(dn, "p_buy"), num(dn, "p_sell"));
+        CHECK_MSG(dp_sql_int(g_db, q, -1) == 1, "decision row %d is not the journal's: %s", k, q);
+    }
+    CHECK_MSG(with_model > 0, "no decision names the model");
+    cJSON_Delete(doc);
+}
+
+TEST(lifecycle_as_the_journal_and_status_have_it)
+{
+    int status;
+    cJSON *lc = get("/api/v1/lifecycle", &status, NULL);
+    CHECK_EQ_INT(status, 200);
+    cJSON *st = get("/api/v1/status", &status, NULL);
+    CHECK_EQ_STR(str(lc, "stage"), str(st, "lifecycle"));
+    CHECK_EQ_STR(str(lc, "strategy"), "edgebox");
+    char q[300];
+    snprintf(q, sizeof q, "select count(*) from lifecycle where strategy='edgebox' and stage='%s' and since_ms=%.0f",
+             str(lc, "stage") ? str(lc, "stage") : "?", num(lc, "since_ms"));
+    CHECK_MSG(dp_sql_int(g_db, q, -1) == 1, "not the journal's row: %s", q);
+    /* every trade closed since the stage began counts (the fixture's run stays in incubation) */
+    int64_t trades = dp_sql_int(g_db, "select count(*) from events where kind='trade'", -1);
+    CHECK_EQ_INT(num(lc, "trades"), trades);
+    cJSON *rule = cJSON_GetObjectItemCaseSensitive(lc, "rule");
+    CHECK(str(rule, "action") && str(rule, "next") && str(rule, "reason"));
+    CHECK_EQ_INT(num(rule, "min_trades"), 10);
+    CHECK_EQ_INT(num(rule, "window"), 30);
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(rule, "operator_consent")));
+    cJSON_Delete(st);
+    cJSON_Delete(lc);
+}
+
 TEST(positions_agree_with_status)
 {
     cJSON *doc;
@@ -198,7 +245,7 @@ TEST(limits_bad_queries_and_unknown_paths)
         "/api/v1/trades?limit",        "/api/v1/trades?limit=5&limit=6",    "/api/v1/trades?limt=5",
         "/api/v1/trades?limit=%35",    "/api/v1/trades?kind=trade",         "/api/v1/events?kind=nope",
         "/api/v1/events?kind=trade%27", "/api/v1/events?&limit=5",          "/api/v1/positions?limit=5",
-        "/api/v1/config?x=1"};
+        "/api/v1/config?x=1",          "/api/v1/decisions?limit=1000",      "/api/v1/lifecycle?limit=1"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int status;
         cJSON *doc = get(bad[i], &status, NULL);
@@ -236,6 +283,8 @@ int main(void)
     if (up == 0) {
         RUN(trades_are_the_journals_newest_fills);
         RUN(events_newest_first_and_by_kind);
+        RUN(decisions_are_the_journals_newest);
+        RUN(lifecycle_as_the_journal_and_status_have_it);
         RUN(positions_agree_with_status);
         RUN(config_redacts_every_secret);
         RUN(limits_bad_queries_and_unknown_paths);

@@ -3,6 +3,7 @@
 #include "app/daemon/api_read.h"
 
 #include "app/daemon/http_state.h"
+#include "app/daemon/lifecycle.h"
 #include "app/http/http_query.h"
 #include "app/http/json_text.h"
 #include "app/journal_read.h"
@@ -230,6 +231,89 @@ static int h_events(void *ctx, const eb_http_req_t *req, const char *body, eb_ht
     return 0;
 }
 
+/* --- GET /api/v1/decisions ------------------------------------------------------------------------ */
+static int decision_row(void *ctx, int64_t id, const eb_journal_decision_t *dn)
+{
+    rows_t *w = ctx;
+    if (row_begin(w))
+        return 1;
+    eb_http_resp_t *r = w->r;
+    eb_http_resp_printf(r, "{\"id\":%lld,\"bar_ms\":%lld,\"action\":", (long long)id, (long long)dn->bar_ms);
+    eb_json_str(r, dn->action);
+    eb_http_resp_printf(r, ",\"p_buy\":");
+    eb_json_num(r, dn->p_buy);
+    eb_http_resp_printf(r, ",\"p_sell\":");
+    eb_json_num(r, dn->p_sell);
+    eb_http_resp_printf(r, ",\"p_neutral\":");
+    eb_json_num(r, dn->p_neutral);
+    eb_http_resp_printf(r, ",\"reason\":");
+    eb_json_str(r, dn->reason[0] ? dn->reason : NULL);
+    eb_http_resp_printf(r, ",\"model_id\":");
+    eb_json_str(r, dn->model_id[0] ? dn->model_id : NULL);
+    eb_http_resp_printf(r, "}");
+    return 0;
+}
+
+static int h_decisions(void *ctx, const eb_http_req_t *req, const char *body, eb_http_resp_t *r)
+{
+    (void)body;
+    const eb_daemon_t *d = ctx;
+    static const char *const names[] = {"limit", NULL};
+    int limit;
+    if (query(req, r, names) != 0 || limit_of(req, r, &limit) != 0)
+        return 0;
+    if (!d->http->reader)
+        return no_reader(r);
+    rows_t w = {r, 0, 0};
+    eb_http_resp_printf(r, "{\"decisions\":[");
+    int rc = eb_journal_read_decisions(d->http->reader, limit, decision_row, &w);
+    if (rc < 0)
+        return walk_failed(d, r, rc);
+    rows_end(&w, limit);
+    return 0;
+}
+
+/* --- GET /api/v1/lifecycle ------------------------------------------------------------------------ */
+/* The stage from memory, and what the rule would say at the last bar (it runs after every closed trade and
+ * once a UTC day, so this is what the next run decides unless a trade comes first). */
+static int h_lifecycle(void *ctx, const eb_http_req_t *req, const char *body, eb_http_resp_t *r)
+{
+    (void)body;
+    const eb_daemon_t *d = ctx;
+    static const char *const names[] = {NULL};
+    if (query(req, r, names) != 0)
+        return 0;
+    const eb_engine_t *e = d->pipe ? &d->pipe->engine : NULL;
+    eb_lc_params_t p;
+    eb_lc_decision_t dec;
+    int known = e && e->has_bar && eb_dlc_outlook(d, e->last_time_ms, &p, &dec) == 0;
+    eb_http_resp_printf(r, "{\"strategy\":");
+    eb_json_str(r, e ? e->cfg.strategy : NULL);
+    eb_http_resp_printf(r, ",\"stage\":");
+    eb_json_str(r, eb_dlc_stage(d));
+    if (!known) {
+        eb_http_resp_printf(r, ",\"since_ms\":null,\"trades\":null,\"rule\":null}\n");
+        return 0;
+    }
+    const eb_lc_track_t *t = &d->t.life.lc;
+    eb_http_resp_printf(r, ",\"since_ms\":%lld,\"trades\":%llu,\"rule\":{\"at_ms\":%lld,\"action\":",
+                        (long long)t->since_ms, (unsigned long long)t->count, (long long)e->last_time_ms);
+    eb_json_str(r, eb_lc_action_name(dec.action));
+    eb_http_resp_printf(r, ",\"next\":");
+    eb_json_str(r, eb_lc_state_name(dec.next));
+    eb_http_resp_printf(r, ",\"reason\":");
+    eb_json_str(r, eb_lc_reason_text(dec.reason));
+    eb_http_resp_printf(r, ",\"expectancy\":");
+    eb_json_num(r, dec.expectancy);
+    eb_http_resp_printf(r, ",\"eligible_ms\":%lld,\"min_trades\":%d,\"window\":%d,\"promote_expectancy\":",
+                        (long long)dec.eligible_ms, p.min_trades, p.window);
+    eb_json_num(r, p.promote_expectancy);
+    eb_http_resp_printf(r, ",\"demote_expectancy\":");
+    eb_json_num(r, p.demote_expectancy);
+    eb_http_resp_printf(r, ",\"operator_consent\":false}}\n");
+    return 0;
+}
+
 /* --- GET /api/v1/config --------------------------------------------------------------------------- */
 /* The file as loaded, and beside it what the command line changed (it wins over the file). */
 static int h_config(void *ctx, const eb_http_req_t *req, const char *body, eb_http_resp_t *r)
@@ -263,4 +347,6 @@ void eb_dapi_read_routes(eb_daemon_t *d, eb_http_route_t *rt)
     rt[1] = (eb_http_route_t){"/api/v1/trades", EB_HTTP_M(GET), 0, 0, h_trades, d};
     rt[2] = (eb_http_route_t){"/api/v1/events", EB_HTTP_M(GET), 0, 0, h_events, d};
     rt[3] = (eb_http_route_t){"/api/v1/config", EB_HTTP_M(GET), 0, 0, h_config, d};
+    rt[4] = (eb_http_route_t){"/api/v1/decisions", EB_HTTP_M(GET), 0, 0, h_decisions, d};
+    rt[5] = (eb_http_route_t){"/api/v1/lifecycle", EB_HTTP_M(GET), 0, 0, h_lifecycle, d};
 }

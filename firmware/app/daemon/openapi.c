@@ -88,6 +88,21 @@ static const char k_doc_rest[] =
                                    ROWS("events", "{\"type\":\"object\",\"properties\":{\"id\":" INT
                                         ",\"time_ms\":" INT ",\"kind\":" STR ",\"detail\":" STR "}}"),
                                    JOURNAL_BUSY) ","
+    "\"/api/v1/decisions\":" READ_OP("getDecisions", "Recent decisions",
+                                      "The engine's newest decisions from the journal, one per bar: the action "
+                                      "(hold, enter, exit, refused), the model's class probabilities, the refusal "
+                                      "reason and the model id.",
+                                      LIMIT_PARAM, ROWS("decisions", "{\"type\":\"object\",\"properties\":{\"id\":" INT
+                                                        ",\"bar_ms\":" INT ",\"action\":" STR ",\"p_buy\":" NUM
+                                                        ",\"p_sell\":" NUM ",\"p_neutral\":" NUM "}}"),
+                                      JOURNAL_BUSY) ","
+    "\"/api/v1/lifecycle\":" READ_OP("getLifecycle", "The strategy's lifecycle",
+                                      "The lifecycle stage (candidate, incubation, production, retired), since "
+                                      "when, the trades closed since, and what the promotion or demotion rule "
+                                      "says at the last bar and why.",
+                                      "", "{\"type\":\"object\",\"properties\":{\"strategy\":" STR ",\"stage\":" STR
+                                      ",\"since_ms\":{\"type\":[\"integer\",\"null\"]},\"trades\":{\"type\":[\"integer\","
+                                      "\"null\"]},\"rule\":{\"type\":[\"object\",\"null\"]}}}", "") ","
     "\"/api/v1/config\":" READ_OP("getConfig", "The configuration",
                                    "The config file as loaded, every secret's value replaced by [redacted], and "
                                    "the values the command line changed.",
