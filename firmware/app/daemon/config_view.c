@@ -9,7 +9,7 @@ int eb_dconfig_secret_name(const char *name)
                                           "private", "credential"};
     char low[128];
     size_t n = 0;
-    for (; name[n] && n < sizeof low - 1; n++)
+    for (; n < sizeof low - 1 && name[n]; n++)
         low[n] = (char)tolower((unsigned char)name[n]);
     low[n] = '\0';
     if (name[n]) /* longer than the copy: treat as secret rather than look at half of it */

@@ -51,7 +51,7 @@ int eb_http_query_check(eb_http_slice_t q, const char *const names[], char *err,
     unsigned seen = 0; /* one bit per entry of names */
     while (next_pair(&w, &name, &value, &has_eq)) {
         int k = -1;
-        for (int i = 0; names[i] && i < 32; i++)
+        for (int i = 0; i < 32 && names[i]; i++)
             if (same(name, names[i]))
                 k = i;
         if (name.n == 0 || !plain(name) || k < 0)
