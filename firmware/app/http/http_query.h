@@ -14,7 +14,8 @@ int eb_http_query_check(eb_http_slice_t q, const char *const names[], char *err,
 /* The value of `name` into out (NUL-terminated, cap > EB_HTTP_QUERY_VALUE_MAX): 1 found, 0 absent.
  * Call it on a query eb_http_query_check accepted. */
 int eb_http_query_get(eb_http_slice_t q, const char *name, char *out, size_t cap);
-/* The integer value of `name` in lo..hi, or dflt when absent: 0, or -1 and why in err. */
+/* The integer value of `name` in lo..hi (0 <= lo <= hi <= LONG_MAX / 10), or dflt when absent: 0, or -1
+ * and why in err. */
 int eb_http_query_int(eb_http_slice_t q, const char *name, long lo, long hi, long dflt, long *out, char *err,
                       size_t cap);
 
