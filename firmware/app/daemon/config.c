@@ -1,6 +1,7 @@
 #include "app/daemon/config.h"
 
 #include "app/config.h"
+#include "app/daemon/config_view.h"
 #include "common/errf.h"
 #include "common/file_read.h"
 #include "common/json_strict.h"
@@ -91,6 +92,8 @@ int eb_dconfig_load(eb_daemon_t *d, char *err, size_t cap)
         d->pcfg.model = NULL;      /* the model store supplies it */
         snprintf(d->app.symbol, sizeof d->app.symbol, "%s", d->strategy.symbol);
         rc = apply_options(d, err, cap);
+        /* after the parse, which needs the values: GET /api/v1/config answers 500 when this failed */
+        d->config_view_ok = rc == 0 && eb_dconfig_view(root, d->config_view, sizeof d->config_view) == 0;
     }
     cJSON_Delete(root);
     return rc;

@@ -299,6 +299,7 @@ void eb_daemon_stop(eb_daemon_t *d, const char *why)
         eb_dj_commit(d, 1);
         if (d->stats.ready_mono_ms)
             eb_dj_event(d, eb_clock_realtime_ms(), "stop", why ? why : "");
+        eb_dhttp_journal_closing(d);
         eb_journal_close(d->jw.j);
         d->jw.j = NULL;
     }

@@ -57,6 +57,7 @@ int eb_dhttp_start(eb_daemon_t *d, char *err, size_t cap)
         return eb_errf(err, cap, "http: no memory for %d connections (%zu B): raise appliance.arena_mib",
                        EB_DHTTP_CONNS, sizeof *d->http);
     memset(&d->http->srv, 0, sizeof d->http->srv);
+    d->http->reader = NULL;
     eb_dapi_routes(d, d->http->routes);
     eb_http_config_t cfg = eb_http_default_config();
     cfg.port = port;
@@ -78,9 +79,22 @@ int eb_dhttp_start(eb_daemon_t *d, char *err, size_t cap)
         d->http = NULL;
         return -1;
     }
+    /* The read endpoints' own connection: without it they answer 503, and the rest of the surface still
+     * serves (an operator can still see the status and disarm). */
+    char rerr[700];
+    if (eb_journal_reader_open(&d->http->reader, eb_journal_path(d->jw.j), rerr, sizeof rerr) != 0)
+        eb_dlog(d, 3, "GET /api/v1/trades, /api/v1/events and /api/v1/decisions will answer 503: %s", rerr);
     eb_dlog(d, 5, "operator surface on http://%s:%d (control %s)", cfg.bind_addr, eb_http_server_port(&d->http->srv),
             d->http->srv.token_len ? "with the token file" : "off: no token file");
     return 0;
+}
+
+void eb_dhttp_journal_closing(eb_daemon_t *d)
+{
+    if (!d->http)
+        return;
+    eb_journal_reader_close(d->http->reader);
+    d->http->reader = NULL;
 }
 
 void eb_dhttp_close(eb_daemon_t *d)
@@ -88,6 +102,7 @@ void eb_dhttp_close(eb_daemon_t *d)
     if (!d->http)
         return;
     eb_http_server_stop(&d->http->srv);
+    eb_journal_reader_close(d->http->reader);
     free(d->http);
     d->http = NULL;
 }

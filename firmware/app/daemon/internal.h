@@ -158,6 +158,8 @@ typedef struct {                 /* source_replay.c, source_exchange.c */
     int stale;                   /* the stale-data rule holds (EB_DISARM_STALE_DATA is set) */
 } eb_dsource_t;
 
+#define EB_DCONFIG_VIEW_MAX 16384 /* GET /api/v1/config's text; a config is a few KiB */
+
 struct eb_daemon {
     eb_daemon_options_t opt;
     eb_appliance_config_t app;
@@ -190,6 +192,8 @@ struct eb_daemon {
     eb_dsource_t src;
     eb_daemon_stats_t stats;
     struct eb_dhttp *http;       /* http.c: the operator surface (NULL when off) */
+    char config_view[EB_DCONFIG_VIEW_MAX]; /* config.c: the config file as loaded, secrets redacted (config_view.h) */
+    int config_view_ok;
     FILE *log;
 };
 

@@ -56,13 +56,29 @@ static void load(eb_daemon_t *d, int64_t bar_ms)
     }
 }
 
+/* The box's one way to ask the rule: validated (a model reaches the box only signed, after the host's
+ * validation), and no consent (the API cannot give it yet). */
+static void ask(const eb_dlife_t *l, int64_t now_ms, eb_lc_params_t *p, eb_lc_decision_t *dec)
+{
+    *p = eb_lc_params_default();
+    eb_lc_track_decide(&l->lc, p, now_ms, 1, 0, dec);
+}
+
+int eb_dlc_outlook(const eb_daemon_t *d, int64_t now_ms, eb_lc_params_t *p, eb_lc_decision_t *out)
+{
+    if (d->t.life.ready != 1)
+        return -1;
+    ask(&d->t.life, now_ms, p, out);
+    return 0;
+}
+
 static int decide(eb_daemon_t *d, int64_t now_ms)
 {
     eb_dlife_t *l = &d->t.life;
-    eb_lc_params_t p = eb_lc_params_default();
+    eb_lc_params_t p;
     eb_lc_decision_t dec;
     eb_lc_state_t from = (eb_lc_state_t)l->lc.state;
-    eb_lc_track_decide(&l->lc, &p, now_ms, 1, 0, &dec);
+    ask(l, now_ms, &p, &dec);
     if (dec.action == EB_LC_HOLD && (int)dec.reason == l->last_reason)
         return 0; /* journal changes, not every evaluation */
     l->last_reason = (int)dec.reason;

@@ -19,5 +19,8 @@ int eb_dlc_bar(eb_daemon_t *d, int64_t bar_ms);
 int eb_dlc_trade(eb_daemon_t *d, int64_t close_ms, double r);
 /* "incubation", ...; "unknown" before the first bar. */
 const char *eb_dlc_stage(const eb_daemon_t *d);
+/* What the rule says at now_ms, without applying it (GET /api/v1/lifecycle), with the parameters it used.
+ * 0, or -1 before the first bar (nothing is loaded yet). */
+int eb_dlc_outlook(const eb_daemon_t *d, int64_t now_ms, eb_lc_params_t *p, eb_lc_decision_t *out);
 
 #endif

@@ -1,6 +1,6 @@
 /* A fixed text, kept beside the routes it describes (api_routes.c); test_daemon_http checks that every
  * route is in it and that each operation has an operationId and a description (Open WebUI makes tools only
- * of those). Parameters would be inline: no operation takes any yet. */
+ * of those). Parameters are inline (Open WebUI does not follow $ref parameters). */
 #include "app/daemon/openapi.h"
 
 #include "app/http/json_text.h"
@@ -14,6 +14,25 @@
     "\"ok\":{\"type\":\"boolean\"},\"changed\":{\"type\":\"boolean\"},\"message\":{\"type\":\"string\"},"  \
     "\"disarm_reasons\":" REASONS "}}"
 #define ERROR_REPLY(desc) "{\"description\":\"" desc "\",\"content\":{\"text/plain\":{\"schema\":{\"type\":\"string\"}}}}"
+
+/* A read endpoint's error answers: {"error": "..."} (api_read.c). */
+#define READ_ERROR(desc) "{" JSON_REPLY(desc, "{\"type\":\"object\",\"properties\":{\"error\":{\"type\":\"string\"}}}") "}"
+#define LIMIT_PARAM                                                                                       \
+    "{\"name\":\"limit\",\"in\":\"query\",\"required\":false,\"description\":\"How many rows, newest first "      \
+    "(1..200, default 50).\",\"schema\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":200,\"default\":50}}"
+#define NUM "{\"type\":[\"number\",\"null\"]}"
+#define STR "{\"type\":\"string\"}"
+#define INT "{\"type\":\"integer\"}"
+#define ROWS(key, item)                                                                                   \
+    "{\"type\":\"object\",\"properties\":{\"" key "\":{\"type\":\"array\",\"items\":" item "},"                 \
+    "\"limit\":" INT ",\"truncated\":{\"type\":\"boolean\",\"description\":\"fewer rows than asked: the answer was "  \
+    "full\"}}}"
+#define READ_OP(id, summary, desc, params, schema, extra)                                                 \
+    "{\"get\":{\"operationId\":\"" id "\",\"summary\":\"" summary "\",\"description\":\"" desc "\","           \
+    "\"parameters\":[" params "],\"responses\":{\"200\":{" JSON_REPLY("The rows.", schema) "},"               \
+    "\"400\":" READ_ERROR("A query parameter that is unknown, repeated or out of range.") ","                \
+    "\"405\":" ERROR_REPLY("Only GET and HEAD are allowed.") extra "}}}"
+#define JOURNAL_BUSY ",\"500\":" READ_ERROR("The journal cannot be read.") ",\"503\":" READ_ERROR("The journal is busy; try again (Retry-After).")
 
 #define CONTROL(id, summary, desc, extra)                                                                 \
     "{\"post\":{\"operationId\":\"" id "\",\"summary\":\"" summary "\",\"description\":\"" desc "\","     \
@@ -49,6 +68,47 @@ static const char k_doc_rest[] =
                "\"equity\":{\"type\":[\"number\",\"null\"]},\"model\":{\"type\":[\"string\",\"null\"]},"
                "\"lifecycle\":{\"type\":[\"string\",\"null\"]},\"uptime_seconds\":{\"type\":\"number\"}}}") "},"
     "\"405\":" ERROR_REPLY("Only GET and HEAD are allowed.") "}}},"
+    "\"/api/v1/positions\":" READ_OP("getPositions", "Open positions",
+                                      "The positions open now and the entries pending, with side, quantity, entry, "
+                                      "stop and its kind, and the profit at the last close in R.",
+                                      "", "{\"type\":\"object\",\"properties\":{\"symbol\":" STR ",\"last_close\":" NUM
+                                      ",\"positions\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}}", "") ","
+    "\"/api/v1/trades\":" READ_OP("getTrades", "Recent executions",
+                                   "The newest fills from the journal: time, side, order type and why the order was "
+                                   "sent (entry, or the exit's reason such as stop_loss or trailing_stop), "
+                                   "quantity, price and fee.",
+                                   LIMIT_PARAM, ROWS("trades", "{\"type\":\"object\"}"), JOURNAL_BUSY) ","
+    "\"/api/v1/events\":" READ_OP("getEvents", "Recent events",
+                                   "The newest journal events: starts and stops, kill switch, arming changes and "
+                                   "their reasons, breakers, models, lifecycle, stale data, closed trades, errors.",
+                                   LIMIT_PARAM ",{\"name\":\"kind\",\"in\":\"query\",\"required\":false,"
+                                   "\"description\":\"Only events of this kind.\",\"schema\":{\"type\":\"string\","
+                                   "\"enum\":[\"start\",\"stop\",\"kill_switch\",\"arming\",\"breaker\",\"model\","
+                                   "\"lifecycle\",\"reconcile\",\"stale_data\",\"trade\",\"error\",\"config\"]}}",
+                                   ROWS("events", "{\"type\":\"object\",\"properties\":{\"id\":" INT
+                                        ",\"time_ms\":" INT ",\"kind\":" STR ",\"detail\":" STR "}}"),
+                                   JOURNAL_BUSY) ","
+    "\"/api/v1/decisions\":" READ_OP("getDecisions", "Recent decisions",
+                                      "The engine's newest decisions from the journal, one per bar: the action "
+                                      "(hold, enter, exit, refused), the model's class probabilities, the refusal "
+                                      "reason and the model id.",
+                                      LIMIT_PARAM, ROWS("decisions", "{\"type\":\"object\",\"properties\":{\"id\":" INT
+                                                        ",\"bar_ms\":" INT ",\"action\":" STR ",\"p_buy\":" NUM
+                                                        ",\"p_sell\":" NUM ",\"p_neutral\":" NUM "}}"),
+                                      JOURNAL_BUSY) ","
+    "\"/api/v1/lifecycle\":" READ_OP("getLifecycle", "The strategy's lifecycle",
+                                      "The lifecycle stage (candidate, incubation, production, retired), since "
+                                      "when, the trades closed since, and what the promotion or demotion rule "
+                                      "says at the last bar and why.",
+                                      "", "{\"type\":\"object\",\"properties\":{\"strategy\":" STR ",\"stage\":" STR
+                                      ",\"since_ms\":{\"type\":[\"integer\",\"null\"]},\"trades\":{\"type\":[\"integer\","
+                                      "\"null\"]},\"rule\":{\"type\":[\"object\",\"null\"]}}}", "") ","
+    "\"/api/v1/config\":" READ_OP("getConfig", "The configuration",
+                                   "The config file as loaded, every secret's value replaced by [redacted], and "
+                                   "the values the command line changed.",
+                                   "", "{\"type\":\"object\",\"properties\":{\"path\":" STR
+                                   ",\"effective\":{\"type\":\"object\"},\"config\":{\"type\":\"object\"}}}",
+                                   ",\"500\":" READ_ERROR("The config was too large to keep.")) ","
     "\"/api/v1/rearm\":" CONTROL("rearm", "Re-arm",
                                  "Re-arms a latched kill switch whose button is released, and switches trading "
                                  "back on after a disarm by the API. A pressed or unreadable button refuses (409).",
