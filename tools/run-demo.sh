@@ -97,13 +97,19 @@ log=$run/edgeboxd.log
 seen=$(wc -l < "$log")
 "$daemon" --config "$run/edgebox.json" 2>> "$log" &
 pid=$!
-trap 'kill -INT "$pid" 2>/dev/null; wait "$pid" || true; printf "\r\033[K"; echo "edgebox demo: stopped cleanly"; exit 0' INT TERM
+# Ctrl-C reaches the daemon from the terminal too; the trap passes it on for a TERM or a signal sent to
+# this script alone. The end is told below from the daemon's own exit status, not in the trap: bash does
+# not always run a trap for the SIGINT that also ended the `sleep` it was waiting for.
+trap 'kill -INT "$pid" 2>/dev/null || true' INT TERM
 
 # Notices and worse from the log, above one status line that is rewritten in place each second.
 field() { printf '%s' "$1" | sed -n "s/.*\"$2\":\(\"[^\"]*\"\|[^,}]*\).*/\1/p" | tr -d '"'; }
 reasons() { printf '%s' "$1" | sed -n 's/.*"disarm_reasons":\[\([^]]*\)\].*/\1/p' | tr -d '"'; }
 tty=0
 [ -t 1 ] && tty=1
+# No errexit from here on: a Ctrl-C also kills the `sleep` or `curl` of the moment, and with -e that
+# ended this script before the daemon had stopped.
+set +e
 while kill -0 "$pid" 2>/dev/null; do
 	now=$(wc -l < "$log")
 	if [ "$now" -gt "$seen" ]; then
@@ -118,10 +124,19 @@ while kill -0 "$pid" 2>/dev/null; do
 			state="armed"
 			[ "$(field "$st" armed)" = true ] || state="disarmed: ${why:-?}"
 			eq=$(field "$st" equity)
+			printf -v eq '%.2f' "${eq:-0}" 2>/dev/null || eq=?
 			printf '\r\033[K  bars %s  equity %s  position %s  %s  kill switch %s' "$(field "$st" bars)" \
-				"${eq:-?}" "$(field "$st" position_qty)" "$state" "$(field "$st" kill_switch)"
+				"$eq" "$(field "$st" position_qty)" "$state" "$(field "$st" kill_switch)"
 		fi
 	fi
 	sleep 1
 done
 wait "$pid"
+rc=$?
+[ $tty = 1 ] && printf '\r\033[K'
+if [ $rc = 0 ]; then
+	echo "edgebox demo: stopped cleanly"
+else
+	echo "edgebox demo: edgeboxd exited with status $rc; its log: $log" >&2
+	exit $rc
+fi
