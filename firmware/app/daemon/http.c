@@ -70,7 +70,7 @@ int eb_dhttp_start(eb_daemon_t *d, char *err, size_t cap)
     /* the token after the start (which clears it); a bad token file stops the listener again */
     int rc = eb_http_server_start(&d->http->srv, &cfg, d->http->conns, &d->loop, d->http->routes, EB_DHTTP_ROUTES,
                                   err, cap);
-    if (rc == 0 && load_token(d, err, cap) != 0) {
+    if (rc == 0 && (load_token(d, err, cap) != 0 || eb_dcontrol_start(d, err, cap) != 0)) {
         eb_http_server_stop(&d->http->srv);
         rc = -1;
     }

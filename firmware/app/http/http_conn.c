@@ -46,6 +46,8 @@ void eb_http_conn_open(eb_http_conn_t *c, int fd, uint32_t peer, int64_t now_ms)
     c->served = 0;
     c->close_after = 0;
     c->continue_sent = 0;
+    c->stream = NULL;
+    c->streamed = 0;
     c->in_len = c->out_off = c->out_len = 0;
 }
 
