@@ -116,7 +116,7 @@ static void control_journal(eb_daemon_t *d, const eb_http_req_t *req, int status
 static int control_reply(const eb_daemon_t *d, eb_http_resp_t *r, int status, int changed, const char *why)
 {
     r->status = status;
-    eb_http_resp_printf(r, "{\"ok\":%s,\"changed\":%s,\"message\":", status == 200 ? "true" : "false",
+    eb_http_resp_printf(r, "{\"ok\":%s,\"changed\":%s,\"message\":", status / 100 == 2 ? "true" : "false",
                         changed ? "true" : "false");
     eb_json_str(r, why);
     eb_http_resp_printf(r, ",\"disarm_reasons\":");
