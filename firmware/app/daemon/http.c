@@ -58,6 +58,7 @@ int eb_dhttp_start(eb_daemon_t *d, char *err, size_t cap)
                        EB_DHTTP_CONNS, sizeof *d->http);
     memset(&d->http->srv, 0, sizeof d->http->srv);
     d->http->reader = NULL;
+    memset(d->http->routes, 0, sizeof d->http->routes); /* spare entries stay empty (no path: never matched) */
     eb_dapi_routes(d, d->http->routes);
     eb_http_config_t cfg = eb_http_default_config();
     cfg.port = port;

@@ -105,7 +105,7 @@ static void queue_error(eb_http_server_t *s, eb_http_conn_t *c, int status, cons
 static const eb_http_route_t *route_of(const eb_http_server_t *s, eb_http_slice_t path)
 {
     for (size_t i = 0; i < s->nroutes; i++)
-        if (strlen(s->routes[i].path) == path.n && memcmp(s->routes[i].path, path.p, path.n) == 0)
+        if (s->routes[i].path && strlen(s->routes[i].path) == path.n && memcmp(s->routes[i].path, path.p, path.n) == 0)
             return &s->routes[i];
     return NULL;
 }

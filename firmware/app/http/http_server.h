@@ -36,7 +36,7 @@ typedef int (*eb_http_stream_t)(void *ctx, const eb_http_req_t *req, const char 
                                 const char **why);
 
 typedef struct {
-    const char *path;  /* exact match on the path (without the query) */
+    const char *path;  /* exact match on the path (without the query); NULL: an unused entry */
     unsigned methods;  /* EB_HTTP_M(GET) | ...; HEAD is allowed wherever GET is */
     int auth;          /* 1: a control route, bearer token required */
     uint32_t max_body; /* 413 beyond; 0 for routes that take none */
