@@ -8,8 +8,6 @@
 #include "tests/support/check.h"
 #include "tests/support/daemon_proc.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,18 +21,6 @@
 
 static dp_fixture_t F;
 static char g_train[400], g_b[500], g_wrong[500];
-
-static int connect_to(int port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
 
 static int send_all(int fd, const char *p, size_t n)
 {
@@ -53,7 +39,7 @@ static int send_all(int fd, const char *p, size_t n)
 static char *post_n(int port, const char *path, const char *headers, const char *body, size_t len, size_t send_len)
 {
     char *buf = calloc(1, 1 << 16);
-    int fd = connect_to(port);
+    int fd = dp_connect(port);
     if (fd < 0)
         return buf;
     char head[1024];
@@ -313,7 +299,7 @@ TEST(model_upload_over_http)
     char hdr[300];
     char *p = post_n(b.port, "/api/v1/model", octet, "", 2048u * 1024u + 1u, 0);
     free(p);
-    int fd = connect_to(b.port);
+    int fd = dp_connect(b.port);
     int n = snprintf(hdr, sizeof hdr, "POST /api/v1/model HTTP/1.1\r\nHost: box\r\nContent-Length: %u\r\n%s\r\n",
                      2048u * 1024u + 1u, octet);
     char ans[2048] = "";

@@ -35,34 +35,36 @@ for r in 1 2; do
 		--out "$tmp/rm$r.signed" >/dev/null || check "sign rm$r" 1
 done
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-start_daemon() { # start_daemon PORT: 0 once it serves there
-	mkdir -p "$tmp/state/drop" && cp "$tmp/rm1.signed" "$tmp/state/drop/rm1.signed" || return 1
-	cat >"$tmp/cfg.json" <<-CFG || return 1
+wait_for() { # wait_for HOST PATTERN: edgebox status shows it within 10 s
+	for _ in $(seq 100); do
+		"$eb" status --host "$1" 2>/dev/null | grep -q "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# The box on a random port, with the model rm1 in its drop directory; another process may take the port
+# first, so a few tries, each told by `edgebox status` itself.
+port=
+for _ in 1 2 3 4 5; do
+	p=$((20000 + RANDOM % 40000))
+	if ! { rm -rf "$tmp/state" && mkdir -p "$tmp/state/drop" && cp "$tmp/rm1.signed" "$tmp/state/drop/"; }; then
+		break
+	fi
+	cat >"$tmp/cfg.json" <<-CFG || break
 		{ "appliance": { "board": "sim", "board_dir": "$PWD/board", "state_dir": "$tmp/state",
 		                 "replay_file": "$tmp/bars.csv", "replay_speed": 600, "max_model_kib": 1024,
 		                 "public_key": "$tmp/keys/model.pub",
-		                 "http": { "port": $1, "bind": "127.0.0.1", "token_file": "$tmp/token" } } }
+		                 "http": { "port": $p, "bind": "127.0.0.1", "token_file": "$tmp/token" } } }
 	CFG
 	EDGEBOX_SIM_DIR=$tmp/sim "$build/bin/edgeboxd" --config "$tmp/cfg.json" 2>"$tmp/log" &
 	pid=$!
-	for _ in $(seq 100); do
-		grep -q "operator surface on http://127.0.0.1:$1 " "$tmp/log" && return 0
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
+	# ours, not another box that had the port: its log names it
+	wait_for "127.0.0.1:$p" '^armed:' && grep -q "http://127.0.0.1:$p " "$tmp/log" && { port=$p; break; }
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	pid=
-	rm -rf "$tmp/state"
-	return 1
-}
-port=
-for _ in 1 2 3 4 5; do # another process may take the port between the probe and the bind
-	p=$((20000 + RANDOM % 40000))
-	port_free $p && start_daemon $p && { port=$p; break; }
 done
-check "edgeboxd serves on a free port ($(grep -v '^<[67]>' "$tmp/log" | tail -n 3 | tr '\n' ' '))" \
+check "edgeboxd answers edgebox status ($(grep -v '^<[67]>' "$tmp/log" | tail -n 3 | tr '\n' ' '))" \
 	"$([ -n "$port" ]; echo $?)"
 if [ -z "$port" ]; then summary; exit; fi
 host=127.0.0.1:$port
@@ -75,14 +77,7 @@ run() { # run NAME WANT_EXIT ARGS...: the tool's output in $out
 	printf '%s\n' "$out" >>"$all"
 	check "$name: exit $rc (want $want): $(head -c 300 <<<"$out")" "$([ "$rc" = "$want" ]; echo $?)"
 }
-wait_for() { # wait_for PATTERN: edgebox status shows it within 10 s
-	for _ in $(seq 100); do
-		"$eb" status --host "$host" 2>/dev/null | grep -q "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-check "the dropped model rm1 is in use" "$(wait_for 'model: *rm1'; echo $?)"
+check "the dropped model rm1 is in use" "$(wait_for "$host" 'model: *rm1'; echo $?)"
 
 run "status" 0 status --host "$host"
 check "status is readable" "$(grep -q '^armed: ' <<<"$out" && grep -q '^kill switch: ' <<<"$out" &&
@@ -120,7 +115,7 @@ run "model push of a file over max_model_kib" 6 model push --host "$host" --toke
 check "the big file left the model alone" "$("$eb" status --host "$host" | grep -q 'model: *rm1'; echo $?)"
 run "model push --host" 0 model push --host "$host" --token-file "$tmp/token" --in "$tmp/rm2.signed"
 check "model push: received" "$(grep -q '202 received' <<<"$out"; echo $?)"
-check "the pushed model rm2 is installed and in use" "$(wait_for 'model: *rm2'; echo $?)"
+check "the pushed model rm2 is installed and in use" "$(wait_for "$host" 'model: *rm2'; echo $?)"
 mkdir -p "$tmp/local" && run "model push --drop-dir (local) still works" 0 model push --in "$tmp/rm2.signed" --drop-dir "$tmp/local"
 check "the local push copied the file" "$(cmp -s "$tmp/rm2.signed" "$tmp/local/rm2.signed"; echo $?)"
 

@@ -197,7 +197,8 @@ int eb_remote_request(const eb_remote_t *r, const char *method, const char *path
     return rc;
 }
 
-/* The box's own words: "message" of a JSON answer, or the text of a plain one. */
+/* The box's own words: "message" of a JSON answer, or the first line of a plain one (which names the
+ * status itself: "413 Content Too Large: ..."). */
 static void print_message(FILE *out, const eb_remote_answer_t *a, const char *cmd)
 {
     cJSON *j = cJSON_Parse(a->body);
@@ -205,7 +206,7 @@ static void print_message(FILE *out, const eb_remote_answer_t *a, const char *cm
     if (m)
         fprintf(out, "edgebox %s: %ld %s\n", cmd, a->status, m);
     else
-        fprintf(out, "edgebox %s: %ld %.*s\n", cmd, a->status, (int)strcspn(a->body, "\n"), a->body);
+        fprintf(out, "edgebox %s: %.*s\n", cmd, (int)strcspn(a->body, "\n"), a->body);
     cJSON_Delete(j);
 }
 
