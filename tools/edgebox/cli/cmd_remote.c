@@ -36,13 +36,14 @@ static int usage(const char *cmd, const char *extra, int help)
     return help ? EB_REMOTE_OK : EB_REMOTE_USAGE;
 }
 
-/* Anything left in argv after the common options, other than the command's own: a usage error. */
-static int leftovers(int argc, char **argv, const char *cmd)
+/* The common options (remote.h), then nothing else may be left: EB_REMOTE_OK, or the exit status. */
+static int setup(eb_remote_t *r, int argc, char **argv, int need_token, const char *cmd, const char *extra)
 {
-    if (argc <= 1)
-        return 0;
+    int rc = eb_remote_setup(r, &argc, argv, need_token, cmd);
+    if (rc != EB_REMOTE_OK || argc <= 1)
+        return rc;
     fprintf(stderr, "edgebox %s: unknown argument '%s'\n", cmd, argv[1]);
-    return 1;
+    return usage(cmd, extra, 0);
 }
 
 /* A JSON flag: --json, taken out of argv. */
@@ -115,11 +116,9 @@ static int read_cmd(int argc, char **argv, const char *cmd, const char *path)
         return usage(cmd, " [--json]", 1);
     eb_remote_t r;
     int json = take_flag(&argc, argv, "--json");
-    int rc = eb_remote_setup(&r, &argc, argv, 0, cmd);
+    int rc = setup(&r, argc, argv, 0, cmd, " [--json]");
     if (rc != EB_REMOTE_OK)
         return rc;
-    if (leftovers(argc, argv, cmd))
-        return usage(cmd, " [--json]", 0);
     eb_remote_answer_t a;
     rc = eb_remote_request(&r, "GET", path, NULL, NULL, &a, cmd);
     if (rc == EB_REMOTE_OK && a.status != 200) {
@@ -146,11 +145,9 @@ static int read_cmd(int argc, char **argv, const char *cmd, const char *path)
 static int control_cmd(int argc, char **argv, const char *cmd, const char *path, const char *json_body)
 {
     eb_remote_t r;
-    int rc = eb_remote_setup(&r, &argc, argv, 1, cmd);
+    int rc = setup(&r, argc, argv, 1, cmd, "");
     if (rc != EB_REMOTE_OK)
         return rc;
-    if (leftovers(argc, argv, cmd))
-        return usage(cmd, "", 0);
     eb_remote_answer_t a;
     rc = eb_remote_request(&r, "POST", path, json_body, NULL, &a, cmd);
     if (rc == EB_REMOTE_OK)
