@@ -1,6 +1,6 @@
 /* The routes of the operator surface (docs/api.md): GET /health, GET /api/v1/status, GET /openapi.json,
- * GET /metrics, the control routes POST /api/v1/rearm and /api/v1/disarm (bearer token), and the read
- * routes of api_read.h. */
+ * GET /metrics, the control routes POST /api/v1/rearm and /api/v1/halt (alias /api/v1/disarm) (bearer
+ * token), the read routes of api_read.h and the other control routes of api_control.h. */
 #ifndef EB_APP_DAEMON_API_ROUTES_H
 #define EB_APP_DAEMON_API_ROUTES_H
 

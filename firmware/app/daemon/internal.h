@@ -15,7 +15,7 @@
  *   jwrite.c      journal transactions: a failure disarms and rolls the daemon back to the last commit
  *   snapshot.c    the engine snapshot written with every commit
  *   http.c        the operator surface: start, token (state in http_state.h); routes in api_routes.c,
- *                 metrics_daemon.c, openapi.c
+ *                 api_read.c, api_control.c, metrics_daemon.c, openapi.c
  *   config.c, log.c   (called from anywhere above)
  */
 #ifndef EB_APP_DAEMON_INTERNAL_H

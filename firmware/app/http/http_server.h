@@ -3,7 +3,7 @@
  * table (cfg.max_conns entries of eb_http_conn_t, ~88 KiB each with their buffers) once, at start-up.
  *
  * Limits (docs/api.md "Limits"): request line 4 KiB (414), head 8 KiB and 64 fields (431), body per route
- * (413), a whole request within 10 s of its first byte (408, against slowloris), keep-alive idle 5 s and
+ * (413; a route registered with eb_http_server_stream takes a body larger than the buffer, piece by piece), a whole request within 10 s of its first byte (408, against slowloris), keep-alive idle 5 s and
  * at most 100 requests per connection, 64 connections and 8 per client address (the next is answered 503
  * and closed). Control routes need "Authorization: Bearer <token>" (401), compared in constant time; without a
  * token configured they answer 403. OPTIONS on a route is a CORS preflight (http_cors.h). */
