@@ -70,7 +70,7 @@ ln -s ../edgebox-probe.service "$mnt/etc/systemd/system/multi-user.target.wants/
 umount "$mnt"
 
 # gpio_keys blacklisted: the virt machine's device tree hands PL061 line 3 (the power button) to the
-# kernel's gpio-keys driver, and board/qemu-virt/pins.json puts led_alarm on that line.
+# kernel's gpio-keys driver, and board/qemu-virt/pins.json makes that line the kill switch.
 start=$(date +%s)
 timeout "${EB_BOOT_TIMEOUT:-300}" qemu-system-aarch64 -M virt -cpu cortex-a72 -m 512 -nographic -no-reboot \
 	-kernel "$tmp/vmlinuz" -initrd "$tmp/initrd.img" \
