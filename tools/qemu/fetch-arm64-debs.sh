@@ -12,6 +12,8 @@ apt_dir=$cache/apt-arm64
 debs=$cache/arm64-debs
 die() { echo "fetch-arm64-debs: error: $*" >&2; exit 1; }
 
+# find_deb GLOB: the newest deb whose package name matches GLOB (unquoted: it is a pattern)
+# shellcheck disable=SC2086
 find_deb() { ls "$debs"/$1_*_arm64.deb 2>/dev/null | sort -V | tail -n 1 || true; }
 kernel=$(find_deb 'linux-image-[0-9]*-arm64') busybox=$(find_deb busybox-static)
 if [ -n "$kernel" ] && [ -n "$busybox" ]; then
@@ -31,7 +33,7 @@ if [ ! -f "$apt_dir/updated" ]; then
 	else
 		grep -h '^deb ' /etc/apt/sources.list | sed 's/^deb /deb [arch=arm64] /' >"$apt_dir/parts/edgebox-arm64.list"
 	fi
-	[ -s "$apt_dir/parts/"edgebox-arm64.* ] || die "no Debian sources found in /etc/apt to copy"
+	grep -q '^URIs:\|^deb ' "$apt_dir"/parts/edgebox-arm64.* || die "no Debian sources found in /etc/apt to copy"
 	echo "fetch-arm64-debs: apt-get update of the private arm64 lists ($apt_dir)" >&2
 	apt-get "${apt_opts[@]}" update -q >&2 || die "apt-get update of $apt_dir failed"
 	touch "$apt_dir/updated"
@@ -43,7 +45,7 @@ image=$(apt-cache "${apt_opts[@]}" depends linux-image-arm64 | sed -n 's/^ *Depe
 mkdir -p "$debs"
 echo "fetch-arm64-debs: downloading $image and busybox-static (arm64) into $debs" >&2
 (cd "$debs" && apt-get "${apt_opts[@]}" download "$image:arm64" busybox-static:arm64 >&2) ||
-	die "apt-get download $image busybox-static failed"
+	die "apt-get download $image busybox-static failed (old lists? rm -rf $apt_dir and run it again)"
 kernel=$(find_deb 'linux-image-[0-9]*-arm64') busybox=$(find_deb busybox-static)
 [ -n "$kernel" ] && [ -n "$busybox" ] || die "the downloaded debs are not in $debs"
 printf '%s\n%s\n' "$kernel" "$busybox"

@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # /init of the QEMU system test's initramfs (tools/qemu/make-initramfs.sh): mounts /proc /sys /dev /run
 # and debugfs, loads the modules of /lib/modules/load-order (virtio-mmio NIC, softdog), brings up the
 # user-mode network (10.0.2.15, what QEMU's slirp hands out), then runs edgeboxd under eb-supervise with

@@ -5,12 +5,14 @@
 #   tools/qemu/make-initramfs.sh OUT_DIR BIN_DIR EDGEBOX
 #
 # OUT_DIR/vmlinuz and OUT_DIR/initrd.cpio.gz, holding: /init (tools/qemu/init.sh), busybox, from BIN_DIR
-# (build/qemu-virt/bin) edgeboxd, eb-ledwatch (the LED sampler) and eb-supervise with the watchdog, restart and start-limit settings read from the appliance's unit
-# (rootfs/etc/systemd/system/edgeboxd.service, so the test runs what the unit says), the qemu-virt pins,
-# the config (tools/qemu/edgebox.json: replay, state on the /run tmpfs, HTTP on 0.0.0.0:8765), 600
-# seeded bars to replay, and the modules the virt machine needs (virtio-mmio and virtio-net for the NIC,
-# softdog for /dev/watchdog; the PL061 GPIO driver is built into Debian's kernel). No model: the daemon
-# runs disarmed with reason no_model, which the kill switch's latch comes on top of.
+# (build/qemu-virt/bin) edgeboxd, eb-ledwatch (the LED sampler) and eb-supervise with the watchdog,
+# restart and start-limit settings read from the appliance's unit (rootfs/etc/systemd/system/
+# edgeboxd.service, so the test runs what the unit says), the qemu-virt pins, the config
+# (tools/qemu/edgebox.json: replay, state on the /run tmpfs, HTTP on 0.0.0.0:8765), 600 seeded bars to
+# replay (the host tool EDGEBOX's data synth), and the modules the virt machine needs (virtio-mmio and
+# virtio-net for the NIC, softdog for /dev/watchdog; the PL061 GPIO driver is built into Debian's
+# kernel). No model: the daemon runs disarmed with reason no_model, which the kill switch's latch comes
+# on top of.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:?usage: make-initramfs.sh OUT_DIR BIN_DIR EDGEBOX}
