@@ -178,7 +178,7 @@ static eb_osm_status_t on_reject(eb_osm_t *o, const eb_osm_event_t *ev)
         return EB_OSM_E_TERMINAL;
     if (o->state == EB_ORDER_UNKNOWN)
         return EB_OSM_E_UNKNOWN_REJECT;
-    if (o->state != EB_ORDER_SENT || held(o))
+    if (o->state != EB_ORDER_SENT) /* acknowledged or partially filled: the venue held it */
         return EB_OSM_E_REJECT_HELD;
     o->reject_code = ev->code;
     set_state(o, EB_ORDER_REJECTED);

@@ -6,7 +6,9 @@
  * Pure: no allocation, no I/O, no clock. Every event carries now_ms; the adapters turn venue replies into
  * events, the daemon journals what comes out. All times (sent, now, next query) are in one clock: the one
  * the signed request's `timestamp` was taken from (local + clock offset, core/clock_offset.h), because the
- * venue judges a request's age by that timestamp.
+ * venue judges a request's age by that timestamp. A query result's now_ms is the time the query was sent,
+ * not when its answer came back: the venue looked at the order no earlier than that, so a slow answer can
+ * never make a not-found look later than it was.
  *
  * The rules, and why:
  *
