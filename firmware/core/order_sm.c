@@ -235,9 +235,7 @@ static eb_osm_status_t on_found(eb_osm_t *o, const eb_osm_event_t *ev)
         o->query_avg = ev->price;
     }
     refresh_view(o);
-    if (eb_order_state_terminal(o->state))
-        return EB_OSM_OK;
-    switch (ev->venue) {
+    switch (ev->venue) { /* a terminal order only gets its own state again (checked above) */
     case EB_OSM_VENUE_OPEN:
         set_state(o, open_state(o));
         break;
