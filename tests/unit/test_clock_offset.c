@@ -4,6 +4,7 @@
  * within the reported uncertainty and the reason must change only across its thresholds. */
 #include "core/clock_offset.h"
 #include "tests/support/check.h"
+#include "tests/support/prng.h"
 
 #include <stdint.h>
 
@@ -162,19 +163,12 @@ TEST(the_kernels_flag)
     CHECK_EQ_INT(eb_clock_update(&c, 0), 0); /* synchronised again, the offset small */
 }
 
-static uint64_t rng = 0xd1b54a32d192ed03ull;
-static uint64_t next_rand(void)
-{
-    rng ^= rng >> 12;
-    rng ^= rng << 25;
-    rng ^= rng >> 27;
-    return rng * 0x2545f4914f6cdd1dull;
-}
-static int below(int n) { return (int)(next_rand() % (uint64_t)n); }
+static int below(int n) { return eb_prng_below(n); }
 
 /* A true offset drifting slowly, two network legs of random and unequal length, sometimes a long stall. */
 TEST(random_samples_bound_the_truth)
 {
+    eb_prng_seed(0xd1b54a32d192ed03ull);
     for (int seq = 0; seq < 200; seq++) {
         eb_clock_params_t p;
         eb_clock_params_default(&p);

@@ -3,6 +3,7 @@
  * against a simulated venue whose clock is off by up to the guard, which must never count past its limit. */
 #include "core/rate_gov.h"
 #include "tests/support/check.h"
+#include "tests/support/prng.h"
 
 #include <stdint.h>
 
@@ -279,21 +280,14 @@ TEST(refused_arguments)
     CHECK(eb_rate_verdict_name(EB_RATE_VERDICT_COUNT) == NULL);
 }
 
-static uint64_t rng = 0x2545f4914f6cdd1dull;
-static uint64_t next_rand(void)
-{
-    rng ^= rng >> 12;
-    rng ^= rng << 25;
-    rng ^= rng >> 27;
-    return rng * 0x2545f4914f6cdd1dull;
-}
-static int below(int n) { return (int)(next_rand() % (uint64_t)n); }
+static int below(int n) { return eb_prng_below(n); }
 
 /* The venue counts by its own clock, off from ours by up to the guard either way; a second client on the
  * IP adds weight (within the margin) that the governor sees only in headers. Whatever the order of requests, no minute of the
  * venue's ever goes past the limit, and the governor's own part of it stays within the budget. */
 TEST(random_traffic_never_reaches_the_limit)
 {
+    eb_prng_seed(0x2545f4914f6cdd1dull);
     for (int seq = 0; seq < 300; seq++) {
         eb_rate_gov_t g = gov();
         int64_t offset = below(2001) - 1000, now = T0 + below(120000);
