@@ -37,11 +37,11 @@ int eb_clock_best(const eb_clock_t *c, int64_t *offset_ms, int64_t *uncertainty_
 {
     if (!c || c->n == 0)
         return -1;
-    /* Newest first, so of equal round trips the newest wins. */
-    const eb_clock_sample_t *best = NULL;
-    for (int k = 1; k <= c->n; k++) {
+    /* From the newest back, so of equal round trips the newest wins. */
+    const eb_clock_sample_t *best = &c->ring[(c->head - 1 + c->p.samples) % c->p.samples];
+    for (int k = 2; k <= c->n; k++) {
         const eb_clock_sample_t *s = &c->ring[(c->head - k + c->p.samples) % c->p.samples];
-        if (!best || s->recv_ms - s->send_ms < best->recv_ms - best->send_ms)
+        if (s->recv_ms - s->send_ms < best->recv_ms - best->send_ms)
             best = s;
     }
     int64_t rtt = best->recv_ms - best->send_ms;

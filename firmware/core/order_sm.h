@@ -41,13 +41,14 @@
  *    the cancel took effect), and the position it made is real. The state says the order is closed; the
  *    filled quantity says what it did. A fill after rejected cannot be this venue's normal behaviour: it is
  *    a fault (rule 6).
- * 6. filled_qty never exceeds qty. A venue reporting more (by fills or by a query), or a fill for an order
- *    it was taken to have rejected (or a query finding such an order), sets `fault`, returns EB_OSM_FAULT and changes nothing else: the operator has to look, so
- *    it is neither clamped nor ignored. A faulted order refuses every later event (EB_OSM_E_FAULTED).
+ * 6. filled_qty never exceeds qty. A venue reporting more (by fills or by a query), or a fill or a query
+ *    finding an order taken as rejected, sets `fault`, returns EB_OSM_FAULT and changes nothing else: the
+ *    operator has to look, so it is neither clamped nor ignored. A faulted order refuses every later event
+ *    (EB_OSM_E_FAULTED).
  * 7. Every refused event returns a distinct status (EB_OSM_E_*) and leaves the order byte for byte as it
  *    was: eb_osm_apply works on a copy and writes it back only when it accepts.
  *
- * Events by state (OK = accepted; a dash = refused with the status named in the table of docs/live-trading.md):
+ * What each state accepts (everything else is refused; docs/live-trading.md lists the statuses):
  *   intent: sent -> sent; timeout/5xx/-1007 -> unknown (sent_ms = now)
  *   sent: ack -> acknowledged; fill -> partially_filled|filled; cancel_ack -> cancelled; reject -> rejected;
  *         timeout/5xx/-1007 -> unknown; query found -> its state; not_found -> rejected after the window
@@ -55,7 +56,8 @@
  *         a timeout (of a cancel, a query) -> unknown
  *   unknown: ack, cancel_ack, a completing fill and queries leave it; a partial fill is only accounted;
  *         reject is refused; a timeout keeps it unknown and sets the next query
- *   filled, cancelled, rejected: only fills and queries that add quantity (cancelled, filled) */
+ *   filled, cancelled: fills are accounted, and a query confirming the state (cancelled: with more filled)
+ *   rejected: nothing; a fill, or a query finding the order, is a fault */
 #ifndef EB_CORE_ORDER_SM_H
 #define EB_CORE_ORDER_SM_H
 

@@ -173,7 +173,7 @@ static void venue_sequence(int seq)
         } else if (r < 55) {
             push(&q, snapshot(&t, now), NULL); /* answered now, delivered whenever */
         } else if (r < 65) {
-            eb_osm_event_kind_t k[] = {EB_OSM_EV_TIMEOUT, EB_OSM_EV_HTTP_5XX, EB_OSM_EV_EXEC_UNKNOWN};
+            static const eb_osm_event_kind_t k[] = {EB_OSM_EV_TIMEOUT, EB_OSM_EV_HTTP_5XX, EB_OSM_EV_EXEC_UNKNOWN};
             eb_osm_event_t e = {.kind = k[below(3)], .now_ms = now, .code = 502};
             step(&o, &e, &w);
         } else if (q.n > 0) {
