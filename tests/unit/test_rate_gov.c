@@ -35,32 +35,19 @@ TEST(defaults_and_refused_parameters)
     CHECK_EQ_INT(eb_rate_init(&g, &p), 0);
     CHECK_EQ_INT(eb_rate_init(&g, NULL), -1);
     const eb_rate_params_t base = p;
-    p.weight_limit_1m = 0;
-    CHECK_EQ_INT(eb_rate_init(&g, &p), -1);
-    p = base;
-    p.order_limit_10s = 0;
-    CHECK_EQ_INT(eb_rate_init(&g, &p), -1);
-    p = base;
-    p.order_limit_1d = -1;
-    CHECK_EQ_INT(eb_rate_init(&g, &p), -1);
-    p = base;
-    p.margin_pct = 51;
-    CHECK_EQ_INT(eb_rate_init(&g, &p), -1);
-    p = base;
-    p.margin_pct = -1;
-    CHECK_EQ_INT(eb_rate_init(&g, &p), -1);
-    p = base;
-    p.boundary_guard_ms = 10001;
-    CHECK_EQ_INT(eb_rate_init(&g, &p), -1);
-    p = base;
-    p.boundary_guard_ms = -1;
-    CHECK_EQ_INT(eb_rate_init(&g, &p), -1);
-    p = base;
-    p.pause_default_ms = 0;
-    CHECK_EQ_INT(eb_rate_init(&g, &p), -1);
-    p = base;
-    p.ban_default_ms = 0;
-    CHECK_EQ_INT(eb_rate_init(&g, &p), -1);
+    /* One field out of range at a time: weight, 10 s, day, margin, guard, pause, ban. */
+    const struct {
+        int w, o10, o1d, margin;
+        int64_t guard, pause, ban;
+    } bad[] = {{0, 100, 200000, 10, 1000, 60000, 120000},   {6000, 0, 200000, 10, 1000, 60000, 120000},
+               {6000, 100, -1, 10, 1000, 60000, 120000},    {6000, 100, 200000, 51, 1000, 60000, 120000},
+               {6000, 100, 200000, -1, 1000, 60000, 120000}, {6000, 100, 200000, 10, 10001, 60000, 120000},
+               {6000, 100, 200000, 10, -1, 60000, 120000},  {6000, 100, 200000, 10, 1000, 0, 120000},
+               {6000, 100, 200000, 10, 1000, 60000, 0}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        p = (eb_rate_params_t){bad[i].w, bad[i].o10, bad[i].o1d, bad[i].margin, bad[i].guard, bad[i].pause, bad[i].ban};
+        CHECK_MSG(eb_rate_init(&g, &p) == -1, "bad parameter set %zu accepted", i);
+    }
     p = base;
     p.order_limit_1d = 0; /* not tracked: allowed */
     CHECK_EQ_INT(eb_rate_init(&g, &p), 0);
