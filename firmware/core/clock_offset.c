@@ -24,7 +24,8 @@ int eb_clock_init(eb_clock_t *c, const eb_clock_params_t *p)
 
 int eb_clock_add(eb_clock_t *c, int64_t send_ms, int64_t server_ms, int64_t recv_ms)
 {
-    if (!c || send_ms < 0 || server_ms <= 0 || recv_ms < send_ms || recv_ms - send_ms > c->p.max_rtt_ms)
+    if (!c || send_ms < 0 || server_ms <= 0 || server_ms > EB_TIME_MS_MAX || recv_ms < send_ms ||
+        recv_ms > EB_TIME_MS_MAX || recv_ms - send_ms > c->p.max_rtt_ms)
         return -1;
     c->ring[c->head] = (eb_clock_sample_t){send_ms, server_ms, recv_ms};
     c->head = (c->head + 1) % c->p.samples;
@@ -71,7 +72,7 @@ int eb_clock_update(eb_clock_t *c, int kernel_unsynchronised)
 int eb_clock_venue_ms(const eb_clock_t *c, int64_t local_ms, int64_t *venue_ms)
 {
     int64_t off, unc;
-    if (eb_clock_best(c, &off, &unc) != 0)
+    if (local_ms < 0 || local_ms > EB_TIME_MS_MAX || eb_clock_best(c, &off, &unc) != 0)
         return -1;
     *venue_ms = local_ms + off;
     return 0;

@@ -16,6 +16,8 @@
 #ifndef EB_CORE_CLOCK_OFFSET_H
 #define EB_CORE_CLOCK_OFFSET_H
 
+#include "core/time_ms.h"
+
 #include <stdint.h>
 
 #define EB_CLOCK_SAMPLES_MAX 16
@@ -41,14 +43,15 @@ typedef struct {
 void eb_clock_params_default(eb_clock_params_t *p);
 /* -1 (c zeroed) when a parameter is out of range. */
 int eb_clock_init(eb_clock_t *c, const eb_clock_params_t *p);
-/* One sample. -1 (nothing kept) when send_ms < 0, server_ms <= 0, recv_ms < send_ms or the round trip
- * exceeds max_rtt_ms. */
+/* One sample. -1 (nothing kept) when a time is out of 0..EB_TIME_MS_MAX, server_ms is 0, recv_ms <
+ * send_ms or the round trip exceeds max_rtt_ms. */
 int eb_clock_add(eb_clock_t *c, int64_t send_ms, int64_t server_ms, int64_t recv_ms);
 /* The best sample's offset (server - local) and uncertainty, in ms. -1 when there is no sample. */
 int eb_clock_best(const eb_clock_t *c, int64_t *offset_ms, int64_t *uncertainty_ms);
 /* Re-evaluates the `clock` reason with the kernel's flag; returns it (1: wanted) and keeps it in c. */
 int eb_clock_update(eb_clock_t *c, int kernel_unsynchronised);
-/* The timestamp for a signed request made at local_ms: local + offset. -1 when there is no sample. */
+/* The timestamp for a signed request made at local_ms: local + offset. -1 when there is no sample or
+ * local_ms is out of 0..EB_TIME_MS_MAX. */
 int eb_clock_venue_ms(const eb_clock_t *c, int64_t local_ms, int64_t *venue_ms);
 
 #endif

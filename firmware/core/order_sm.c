@@ -71,7 +71,7 @@ int eb_osm_init(eb_osm_t *o, double qty, const eb_osm_params_t *p)
 {
     memset(o, 0, sizeof *o);
     if (!p || !isfinite(qty) || !(qty > 0) || p->recv_window_ms < 1 || p->recv_window_ms > 60000 || p->margin_ms < 0 ||
-        p->query_interval_ms < 1)
+        p->margin_ms > 3600000 || p->query_interval_ms < 1 || p->query_interval_ms > 3600000)
         return -1;
     o->state = EB_ORDER_INTENT;
     o->p = *p;
@@ -273,7 +273,7 @@ static eb_osm_status_t on_not_found(eb_osm_t *o, const eb_osm_event_t *ev)
 
 static eb_osm_status_t step(eb_osm_t *o, const eb_osm_event_t *ev)
 {
-    if (ev->now_ms < 0)
+    if (ev->now_ms < 0 || ev->now_ms > EB_TIME_MS_MAX)
         return EB_OSM_E_ARG;
     if (o->fault != EB_OSM_FAULT_NONE)
         return EB_OSM_E_FAULTED;

@@ -62,6 +62,7 @@
 #define EB_CORE_ORDER_SM_H
 
 #include "core/order_state.h"
+#include "core/time_ms.h"
 
 #include <stdint.h>
 
@@ -105,7 +106,7 @@ typedef enum {
     EB_OSM_QUERY_LATER,          /* not found, but it may still appear: ask again at next_query_ms */
     EB_OSM_FAULT,                /* the venue contradicts the order (fault set): the operator must look */
     /* refusals: the order is left unchanged */
-    EB_OSM_E_ARG,                /* malformed event (kind, ids, qty, price, code, venue state) */
+    EB_OSM_E_ARG,                /* malformed event (kind, time, ids, qty, price, code, venue state) */
     EB_OSM_E_FAULTED,            /* the order has a fault */
     EB_OSM_E_NOT_SENT,           /* an event from the venue for an order that has not left */
     EB_OSM_E_ALREADY_SENT,       /* sent twice */
@@ -144,7 +145,8 @@ typedef struct {
 /* Defaults: recvWindow 5000 ms, margin 2000 ms, query every 1000 ms. */
 void eb_osm_params_default(eb_osm_params_t *p);
 /* A new order in state intent. -1 (o zeroed) when qty is not finite and > 0 or a parameter is out of
- * range (recv_window_ms 1..60000, the most Binance accepts; margin_ms >= 0; query_interval_ms >= 1). */
+ * range (recv_window_ms 1..60000, the most Binance accepts; margin_ms 0..3600000; query_interval_ms
+ * 1..3600000). */
 int eb_osm_init(eb_osm_t *o, double qty, const eb_osm_params_t *p);
 /* Applies one event; see the rules above. */
 eb_osm_status_t eb_osm_apply(eb_osm_t *o, const eb_osm_event_t *ev);

@@ -8,6 +8,9 @@
 #define LEN_1M 60000
 #define LEN_10S 10000
 #define LEN_1D 86400000
+#define WEEK_MS 604800000
+
+static int time_ok(int64_t t) { return t >= 0 && t <= EB_TIME_MS_MAX; }
 
 static const char *const verdict_names[] = {
     [EB_RATE_SEND] = "send",
@@ -37,7 +40,7 @@ int eb_rate_init(eb_rate_gov_t *g, const eb_rate_params_t *p)
     memset(g, 0, sizeof *g);
     if (!p || p->weight_limit_1m < 1 || p->order_limit_10s < 1 || p->order_limit_1d < 0 || p->margin_pct < 0 ||
         p->margin_pct > 50 || p->boundary_guard_ms < 0 || p->boundary_guard_ms > LEN_10S || p->pause_default_ms < 1 ||
-        p->ban_default_ms < 1)
+        p->pause_default_ms > WEEK_MS || p->ban_default_ms < 1 || p->ban_default_ms > WEEK_MS)
         return -1;
     g->p = *p;
     /* Window -1 is before any now_ms >= 0 (the guard is at most one window), so the first use rolls. */
@@ -93,7 +96,7 @@ static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 
 eb_rate_verdict_t eb_rate_may_send(const eb_rate_gov_t *g, int64_t now_ms, int weight, int is_order, int64_t *wait_ms)
 {
-    if (!g || !wait_ms || now_ms < 0 || weight < 0)
+    if (!g || !wait_ms || !time_ok(now_ms) || weight < 0)
         return EB_RATE_E_ARG;
     *wait_ms = 0;
     if (now_ms < g->pause_until_ms) {
@@ -136,7 +139,7 @@ static void add(const eb_rate_gov_t *g, eb_rate_window_t *w, int64_t now, int64_
 
 int eb_rate_sent(eb_rate_gov_t *g, int64_t now_ms, int weight, int is_order)
 {
-    if (!g || now_ms < 0 || weight < 0)
+    if (!g || !time_ok(now_ms) || weight < 0)
         return -1;
     add(g, &g->weight, now_ms, LEN_1M, weight);
     if (is_order) {
@@ -162,7 +165,7 @@ static int take_count(const eb_rate_gov_t *g, eb_rate_window_t *w, int64_t now, 
 
 int eb_rate_response(eb_rate_gov_t *g, int64_t now_ms, int http_status, const eb_rate_headers_t *h)
 {
-    if (!g || now_ms < 0)
+    if (!g || !time_ok(now_ms))
         return -1;
     eb_rate_headers_t none = {0};
     if (!h)

@@ -27,6 +27,8 @@
 #ifndef EB_CORE_RATE_GOV_H
 #define EB_CORE_RATE_GOV_H
 
+#include "core/time_ms.h"
+
 #include <stdint.h>
 
 typedef struct {
@@ -57,7 +59,7 @@ typedef enum {
     EB_RATE_WAIT,       /* a window's budget is spent: wait_ms until it rolls */
     EB_RATE_PAUSED,     /* a 429's Retry-After runs: wait_ms until it ends */
     EB_RATE_BANNED,     /* a 418 ban runs: wait_ms until it ends */
-    EB_RATE_E_ARG,      /* now < 0, weight < 0, wait_ms NULL */
+    EB_RATE_E_ARG,      /* now out of range, weight < 0, wait_ms NULL */
     EB_RATE_E_TOO_HEAVY, /* weight (or one order) exceeds a whole window's budget: it can never leave */
     EB_RATE_VERDICT_COUNT
 } eb_rate_verdict_t;
@@ -75,14 +77,14 @@ typedef struct {
 
 void eb_rate_params_default(eb_rate_params_t *p);
 /* -1 (g zeroed) when a parameter is out of range: limits >= 1 (the daily one >= 0), margin 0..50, guard
- * 0..10000 ms, default pauses >= 1 ms. */
+ * 0..10000 ms, default pauses 1 ms..7 days. Every now_ms must be 0..EB_TIME_MS_MAX. */
 int eb_rate_init(eb_rate_gov_t *g, const eb_rate_params_t *p);
 /* May a request of this weight (an order when is_order) leave at now_ms? *wait_ms gets 0 or how long. */
 eb_rate_verdict_t eb_rate_may_send(const eb_rate_gov_t *g, int64_t now_ms, int weight, int is_order, int64_t *wait_ms);
-/* The request left: count it. -1 for now_ms < 0 or weight < 0. */
+/* The request left: count it. -1 for now_ms out of range or weight < 0. */
 int eb_rate_sent(eb_rate_gov_t *g, int64_t now_ms, int weight, int is_order);
 /* A response arrived at now_ms with this HTTP status and these headers (h may be NULL). Returns the
- * EB_RATE_H_* bits of the values refused (0: all good), or -1 for now_ms < 0. */
+ * EB_RATE_H_* bits of the values refused (0: all good), or -1 for now_ms out of range. */
 int eb_rate_response(eb_rate_gov_t *g, int64_t now_ms, int http_status, const eb_rate_headers_t *h);
 /* Strict header number: 1..9 decimal digits. 0 and *out, or -1 (out untouched). */
 int eb_rate_parse_count(const char *s, int *out);

@@ -107,10 +107,16 @@ TEST(refused_samples_keep_nothing)
     CHECK_EQ_INT(eb_clock_add(&c, 100, 5000, 99), -1);
     CHECK_EQ_INT(eb_clock_add(&c, 100, 5000, 10101), -1); /* rtt 10001 > 10000 */
     CHECK_EQ_INT(eb_clock_add(NULL, 100, 5000, 110), -1);
+    CHECK_EQ_INT(eb_clock_add(&c, 100, EB_TIME_MS_MAX + 1, 110), -1);
+    CHECK_EQ_INT(eb_clock_add(&c, EB_TIME_MS_MAX, 5000, EB_TIME_MS_MAX + 1), -1);
     CHECK_EQ_INT(c.n, 0);
     CHECK_EQ_INT(eb_clock_add(&c, 100, 5000, 10100), 0); /* exactly the longest */
     CHECK_EQ_INT(eb_clock_add(&c, 100, 5000, 100), 0);   /* a zero round trip */
     CHECK_EQ_INT(c.n, 2);
+    int64_t ts;
+    CHECK_EQ_INT(eb_clock_venue_ms(&c, -1, &ts), -1);
+    CHECK_EQ_INT(eb_clock_venue_ms(&c, EB_TIME_MS_MAX + 1, &ts), -1);
+    CHECK_EQ_INT(eb_clock_venue_ms(&c, 0, &ts), 0);
     CHECK_EQ_INT(eb_clock_update(NULL, 0), 1);
 }
 

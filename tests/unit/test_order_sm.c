@@ -71,6 +71,11 @@ TEST(init_refuses_bad_parameters)
     eb_osm_params_default(&p);
     p.query_interval_ms = 0;
     CHECK_EQ_INT(eb_osm_init(&o, 1, &p), -1);
+    p.query_interval_ms = 3600001;
+    CHECK_EQ_INT(eb_osm_init(&o, 1, &p), -1);
+    eb_osm_params_default(&p);
+    p.margin_ms = 3600001;
+    CHECK_EQ_INT(eb_osm_init(&o, 1, &p), -1);
 }
 
 TEST(normal_path_and_the_average_price)
@@ -390,6 +395,8 @@ TEST(malformed_events_are_refused)
     EXPECT(&o, found(1100, EB_OSM_VENUE_OPEN, 0.5, 0), EB_OSM_E_ARG);
     EXPECT(&o, found(1100, EB_OSM_VENUE_OPEN, 0.5, NAN), EB_OSM_E_ARG);
     EXPECT(&o, ev(EB_OSM_EV_TIMEOUT, -5), EB_OSM_E_ARG);
+    EXPECT(&o, ev(EB_OSM_EV_TIMEOUT, EB_TIME_MS_MAX + 1), EB_OSM_E_ARG);
+    EXPECT(&o, ev(EB_OSM_EV_QUERY_NOT_FOUND, INT64_MAX), EB_OSM_E_ARG);
     EXPECT(&o, ev((eb_osm_event_kind_t)99, 1100), EB_OSM_E_ARG);
     CHECK_EQ_INT(eb_osm_apply(NULL, &(eb_osm_event_t){0}), EB_OSM_E_ARG);
     CHECK_EQ_INT(eb_osm_apply(&o, NULL), EB_OSM_E_ARG);

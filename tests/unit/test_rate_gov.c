@@ -43,7 +43,8 @@ TEST(defaults_and_refused_parameters)
                {6000, 100, -1, 10, 1000, 60000, 120000},    {6000, 100, 200000, 51, 1000, 60000, 120000},
                {6000, 100, 200000, -1, 1000, 60000, 120000}, {6000, 100, 200000, 10, 10001, 60000, 120000},
                {6000, 100, 200000, 10, -1, 60000, 120000},  {6000, 100, 200000, 10, 1000, 0, 120000},
-               {6000, 100, 200000, 10, 1000, 60000, 0}};
+               {6000, 100, 200000, 10, 1000, 60000, 0},      {6000, 100, 200000, 10, 1000, 604800001, 120000},
+               {6000, 100, 200000, 10, 1000, 60000, 604800001}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         p = (eb_rate_params_t){bad[i].w, bad[i].o10, bad[i].o1d, bad[i].margin, bad[i].guard, bad[i].pause, bad[i].ban};
         CHECK_MSG(eb_rate_init(&g, &p) == -1, "bad parameter set %zu accepted", i);
@@ -253,6 +254,10 @@ TEST(refused_arguments)
     eb_rate_gov_t g = gov();
     int64_t wait = 5;
     CHECK_EQ_INT(may(&g, -1, 1, 0, &wait), EB_RATE_E_ARG);
+    CHECK_EQ_INT(may(&g, EB_TIME_MS_MAX + 1, 1, 0, &wait), EB_RATE_E_ARG);
+    CHECK_EQ_INT(eb_rate_sent(&g, EB_TIME_MS_MAX + 1, 1, 0), -1);
+    CHECK_EQ_INT(eb_rate_response(&g, INT64_MAX, 429, NULL), -1);
+    CHECK_EQ_INT(may(&g, EB_TIME_MS_MAX, 1, 0, &wait), EB_RATE_SEND); /* the last allowed ms */
     CHECK_EQ_INT(may(&g, T0, -1, 0, &wait), EB_RATE_E_ARG);
     CHECK_EQ_INT(may(&g, T0, 1, 0, NULL), EB_RATE_E_ARG);
     CHECK_EQ_INT(eb_rate_may_send(NULL, T0, 1, 0, &wait), EB_RATE_E_ARG);
