@@ -96,6 +96,18 @@ check "the replay ran to its end (bars ${bars:-none} of 6000)" "$([ "$bars" = 60
 ntrades=$(curl -s "$url/api/v1/trades?limit=200" | grep -o '"price"' | wc -l)
 check "the daemon traded ($ntrades fills)" "$([ "$ntrades" -ge 10 ]; echo $?)"
 
+# GET /api/v1/equity: bounded, newest first, with the data age.
+eq=$(curl -s "$url/api/v1/equity?limit=3")
+n=$(grep -o '\[[0-9]*,[-0-9.e+]*\]' <<<"$eq" | wc -l)
+times=$(grep -o '\[[0-9]*,' <<<"$eq" | tr -d '[,')
+t1=$(sed -n 1p <<<"$times") t2=$(sed -n 2p <<<"$times")
+check "equity?limit=3: 3 points, newest first ($(cut -c 1-160 <<<"$eq"))" \
+	"$([ "$n" = 3 ] && [ -n "$t1" ] && [ -n "$t2" ] && [ "$t1" -gt "$t2" ] && grep -q '"data_age_seconds":[0-9]' <<<"$eq"; echo $?)"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$url/api/v1/equity?limit=1001")
+check "equity?limit=1001 is refused with 400 ($code)" "$([ "$code" = 400 ]; echo $?)"
+n=$(curl -s "$url/api/v1/equity?limit=1000" | grep -o '\[[0-9]*,[-0-9.e+]*\]' | wc -l)
+check "equity?limit=1000 answers 1000 points in one buffer ($n)" "$([ "$n" = 1000 ]; echo $?)"
+
 # 2. The page as served: its headers and its text.
 curl -s -D "$tmp/head" -o "$tmp/page.html" -H "Origin: http://elsewhere.example" "$url/"
 head_has() { grep -qiE "$1" "$tmp/head"; }
