@@ -85,7 +85,7 @@ async function main() {
   await viewport(1280, 900, false);
   await page("Page.navigate", { url: `${base}/` });
   check("the page polls the API (body[data-updated] set within 10 s)",
-    (await until("document.body.dataset.updated", 10000)) !== null);
+    (await until("document.body && document.body.dataset.updated", 10000)) !== null);
   if (mode === "watch") {
     await sleep(Number(watchSeconds) * 1000);
     const n = await js("Number(document.body.dataset.updated)");
