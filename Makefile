@@ -109,7 +109,7 @@ $(B)/gen/dashboard_html.h: firmware/app/daemon/web/dashboard.html
 	@mkdir -p $(@D)
 	od -An -v -tx1 $< > $@.od
 	{ echo '/* generated from $< by the Makefile */'; echo 'static const unsigned char k_dashboard_html[] = {'; \
-	  sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g' $@.od; echo '};'; } > $@.tmp
+	  sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g' $@.od && echo '};'; } > $@.tmp
 	rm $@.od
 	mv $@.tmp $@
 $(B)/obj/firmware/app/daemon/dashboard.o: $(B)/gen/dashboard_html.h

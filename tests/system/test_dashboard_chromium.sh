@@ -145,9 +145,11 @@ node tests/system/dashboard_check.mjs "$chromium" "http://127.0.0.1:$port" "$tmp
 check "a browser polled the page while the daemon traded ($(tr '\n' ' ' <"$tmp/watch.out"))" $?
 wait "$pid"
 pid=
+preempted() { sed -n 's/.*memory at stop:.* preempted=\([0-9]*\) .*/\1/p' "$tmp/$1/log" | tail -n 1; }
 read -r a50 a99 <<<"$(decision alone)"
 read -r p50 p99 <<<"$(decision polled)"
-echo "  decision_us without a browser: p50 ${a50:-?} p99 ${a99:-?}; with a browser polling: p50 ${p50:-?} p99 ${p99:-?}"
+echo "  decision_us without a browser: p50 ${a50:-?} p99 ${a99:-?} ($(preempted alone) decisions preempted);" \
+	"with a browser polling: p50 ${p50:-?} p99 ${p99:-?} ($(preempted polled) preempted)"
 check "the stop lines have decision_us figures" "$([ -n "${a50:-}" ] && [ -n "${p50:-}" ]; echo $?)"
 check "polling does not slow decisions (p50 ${p50:-?} <= 2 x ${a50:-?} + 5 us)" \
 	"$(awk -v a="${a50:-0}" -v p="${p50:-inf}" 'BEGIN { exit !(p <= 2 * a + 5) }'; echo $?)"
