@@ -15,6 +15,10 @@
 
 #define HASH_B64 45 /* base64 of 32 bytes and a NUL */
 
+/* The page is one answer: it must fit a connection's response buffer (the build fails otherwise). */
+_Static_assert(sizeof k_dashboard_html <= EB_HTTP_OUT_CAP - EB_HTTP_HEAD_RESERVE, "web/dashboard.html is over "
+                                                                                   "the 63 KiB an answer can hold");
+
 static char g_headers[640];
 static int g_ready;
 
