@@ -360,7 +360,8 @@ TEST(equity_is_the_journals_newest_rows)
     CHECK_EQ_INT(points_match_journal("/api/v1/equity?limit=1"), 1);
     int status;
     cJSON *doc = get("/api/v1/equity?limit=1", &status, NULL);
-    double newest = cJSON_GetNumberValue(cJSON_GetArrayItem(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "points"), 0), 0));
+    const cJSON *pts = cJSON_GetObjectItemCaseSensitive(doc, "points");
+    double newest = cJSON_GetNumberValue(cJSON_GetArrayItem(cJSON_GetArrayItem(pts, 0), 0));
     CHECK_EQ_INT((int64_t)newest, dp_sql_int(g_db, "select max(time_ms) from equity", -1));
     /* the engine's newest bar: at least the journal's newest row, and its age on the wall clock */
     double last = num(doc, "last_bar_ms"), age = num(doc, "data_age_seconds");
@@ -374,13 +375,15 @@ TEST(equity_is_the_journals_newest_rows)
 
 TEST(equity_bad_queries)
 {
-    static const char *const bad[] = {"?limit=0", "?limit=1001", "?limit=x", "?limit=1&limit=2", "?kind=trade", "?limit="};
+    static const char *const bad[] = {"?limit=0",         "?limit=1001",  "?limit=x",
+                                      "?limit=1&limit=2", "?kind=trade", "?limit="};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char path[100];
         snprintf(path, sizeof path, "/api/v1/equity%s", bad[i]);
         int status;
         cJSON *doc = get(path, &status, NULL);
-        CHECK_MSG(status == 400 && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(doc, "error")), "GET %s: %d", path, status);
+        CHECK_MSG(status == 400 && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(doc, "error")), "GET %s: %d", path,
+                  status);
         cJSON_Delete(doc);
     }
     char *r = dp_http(g_port, "POST", "/api/v1/equity", "");
@@ -397,7 +400,8 @@ static void csp_source(const char *page, const char *open, const char *close, ch
     char b64[64], err[100];
     out[0] = 0;
     CHECK_MSG(a && b, "%s ... %s not in the page", open, close);
-    if (!a || !b || mbedtls_sha256_ret((const unsigned char *)a + strlen(open), (size_t)(b - a) - strlen(open), h, 0) != 0 ||
+    const unsigned char *inner = a ? (const unsigned char *)a + strlen(open) : NULL;
+    if (!a || !b || mbedtls_sha256_ret(inner, (size_t)((const unsigned char *)b - inner), h, 0) != 0 ||
         eb_base64_encode(h, sizeof h, b64, sizeof b64, err, sizeof err) < 0)
         return;
     snprintf(out, cap, "'sha256-%s'", b64);
@@ -419,8 +423,8 @@ TEST(page_with_its_policy)
     csp_source(page ? page : "", "<script>", "</script>", script, sizeof script);
     csp_source(page ? page : "", "<style>", "</style>", style, sizeof style);
     snprintf(want, sizeof want,
-             "\r\nContent-Security-Policy: default-src 'none'; script-src %s; style-src %s; connect-src 'self'; ", script,
-             style);
+             "\r\nContent-Security-Policy: default-src 'none'; script-src %s; style-src %s; connect-src 'self'; ",
+             script, style);
     CHECK_MSG(r && strstr(r, want), "no %s in: %.600s", want + 2, r ? r : "(no answer)");
     free(r);
     r = dp_http(g_port, "HEAD", "/", "");

@@ -53,7 +53,8 @@ int eb_dapi_equity(void *ctx, const eb_http_req_t *req, const char *body, eb_htt
                           why, sizeof why) != 0)
         return refuse(r, 400, why);
     if (!d->http->reader)
-        return refuse(r, 503, "the journal cannot be read: its read-only connection did not open at start (see the log)");
+        return refuse(r, 503, "the journal cannot be read: its read-only connection did not open at start "
+                              "(see the log)");
     const eb_engine_t *e = d->pipe ? &d->pipe->engine : NULL;
     int has_bar = e && e->has_bar;
     eb_http_resp_printf(r, "{\"last_bar_ms\":");
