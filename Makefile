@@ -104,6 +104,17 @@ $(GEN_CMDS): $(wildcard tools/edgebox/cli/cmd_*.c)
 	@grep -h '^EB_COMMAND(' $^ | sed 's/^EB_COMMAND(/CMD(/' | sort > $@.tmp
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 
+# The dashboard page as a C array (dashboard.c serves it from the binary: no file to install, no
+# allocation); od, not xxd, as coreutils is everywhere.
+$(B)/gen/dashboard_html.h: firmware/app/daemon/web/dashboard.html
+	@mkdir -p $(@D)
+	od -An -v -tx1 $< > $@.od
+	{ echo '/* generated from $< by the Makefile */'; echo 'static const unsigned char k_dashboard_html[] = {'; \
+	  sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g' $@.od && echo '};'; } > $@.tmp
+	rm $@.od
+	mv $@.tmp $@
+$(B)/obj/firmware/app/daemon/dashboard.o: $(B)/gen/dashboard_html.h
+
 $(LIB_CORE): $(call obj,$(CORE_SRC))
 $(LIB_COMMON): $(call obj,$(COMMON_SRC))
 $(LIB_HAL):  $(call obj,$(HAL_SRC))

@@ -4,6 +4,7 @@
 #include "app/daemon/api_routes.h"
 
 #include "app/daemon/api_read.h"
+#include "app/daemon/dashboard.h"
 #include "app/daemon/http_state.h"
 #include "app/daemon/jwrite.h"
 #include "app/daemon/kill.h"
@@ -209,4 +210,5 @@ void eb_dapi_routes(eb_daemon_t *d, eb_http_route_t *rt)
     rt[4] = (eb_http_route_t){"/api/v1/rearm", EB_HTTP_M(POST), 1, 0, h_rearm, d};
     rt[5] = (eb_http_route_t){"/api/v1/disarm", EB_HTTP_M(POST), 1, 0, h_disarm, d};
     eb_dapi_read_routes(d, rt + 6);
+    eb_ddash_routes(d, rt + 6 + EB_DAPI_READ_ROUTES);
 }

@@ -4,12 +4,13 @@
 #define EB_APP_DAEMON_HTTP_STATE_H
 
 #include "app/daemon/api_read.h"
+#include "app/daemon/dashboard.h"
 #include "app/daemon/internal.h"
 #include "app/http/http_server.h"
 #include "app/journal_read.h"
 
 #define EB_DHTTP_CONNS 16 /* ~1.4 MiB of buffers from the arena; the operator, Prometheus, a dashboard */
-#define EB_DHTTP_ROUTES (6 + EB_DAPI_READ_ROUTES) /* api_routes.c's and api_read.c's */
+#define EB_DHTTP_ROUTES (6 + EB_DAPI_READ_ROUTES + EB_DDASH_ROUTES) /* api_routes.c's, api_read.c's, dashboard.c's */
 
 struct eb_dhttp {
     eb_http_server_t srv;
