@@ -12,6 +12,7 @@
 #   make deps             only the dependency builder (Debian packages, libcurl, cJSON)
 #   make image BOARD=rpi4  the SD-card image build/rpi4/image/edgebox-rpi4.img (root; docs/image.md)
 #   make image-test       inspect that image; boot the qemu-virt one in QEMU to READY (root)
+#   make system-test      boot edgeboxd (qemu-virt) in QEMU from an initramfs: READY, kill switch, watchdog
 #   make clean            remove build/<board> (the downloaded sources stay in build/deps-cache)
 
 BOARD ?= sim
@@ -72,14 +73,14 @@ SYSTEM_T := $(wildcard tests/system/test_*.sh)
 ALL_TESTS := $(UNIT_T) $(INTEG_T) $(if $(filter yes,$(HOST)),$(HOST_T) $(SYSTEM_T),)
 
 .SECONDARY:
-.PHONY: image image-test
+.PHONY: image image-test system-test
 .PHONY: all deps test test-long check run demo-train bench fuzz clean lint asan-test valgrind-selftest help
 .DEFAULT_GOAL := all
 
 all: $(DAEMON) $(if $(filter yes,$(HOST)),$(TOOL),) $(if $(filter yes,$(BOARD_STATIC)),size,)
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# *//'
+	@sed -n '3,16p' Makefile | sed 's/^# *//'
 	@echo "boards: $(BOARDS)"
 
 deps: $(DEPS)
@@ -102,6 +103,17 @@ $(GEN_CMDS): $(wildcard tools/edgebox/cli/cmd_*.c)
 	@mkdir -p $(@D)
 	@grep -h '^EB_COMMAND(' $^ | sed 's/^EB_COMMAND(/CMD(/' | sort > $@.tmp
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+
+# The dashboard page as a C array (dashboard.c serves it from the binary: no file to install, no
+# allocation); od, not xxd, as coreutils is everywhere.
+$(B)/gen/dashboard_html.h: firmware/app/daemon/web/dashboard.html
+	@mkdir -p $(@D)
+	od -An -v -tx1 $< > $@.od
+	{ echo '/* generated from $< by the Makefile */'; echo 'static const unsigned char k_dashboard_html[] = {'; \
+	  sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g' $@.od && echo '};'; } > $@.tmp
+	rm $@.od
+	mv $@.tmp $@
+$(B)/obj/firmware/app/daemon/dashboard.o: $(B)/gen/dashboard_html.h
 
 $(LIB_CORE): $(call obj,$(CORE_SRC))
 $(LIB_COMMON): $(call obj,$(COMMON_SRC))
@@ -181,6 +193,17 @@ image:
 image-test:
 	@EB_IMAGE_BOOT=1 EB_IMAGE=$(B)/image/edgebox-$(BOARD).img EB_BUILD=$(B) \
 	  tests/run-tests.sh tests/system/test_image.sh tests/system/test_image_boot.sh
+
+# --- the QEMU system test (docs/image.md, "System test") ----------------------------------------
+# The initramfs's own helpers, static like the daemon: the supervisor that stands in for systemd and the
+# LED sampler. The test builds what it needs (these, the qemu-virt daemon, the host tool) and prints its
+# figures; `make test` runs it only with EB_SYSTEM_TEST=1.
+$(B)/bin/eb-%: tools/qemu/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(CFLAGS) $(BOARD_CFLAGS) $(WARN) $(LDFLAGS) -static -o $@ $<
+
+system-test:
+	@EB_SYSTEM_TEST=1 tests/system/test_qemu_boot.sh
 
 # --- run, bench, fuzz --------------------------------------------------------------------------
 run: all

@@ -80,6 +80,7 @@ fi
 
 say "starting edgeboxd (Ctrl-C stops it; run 'make run' again to resume where it stopped)"
 cat <<EOF
+  dashboard:          http://127.0.0.1:$port/   (in a browser; for its buttons paste the token from $run/api-token)
   status (JSON):      curl -s http://127.0.0.1:$port/api/v1/status
   metrics:            curl -s http://127.0.0.1:$port/metrics
   the API described:  curl -s http://127.0.0.1:$port/openapi.json

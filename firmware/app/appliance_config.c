@@ -155,8 +155,13 @@ static int parse_http(const cJSON *sec, eb_appliance_config_t *c, char *err, siz
         } else if (strcmp(v->string, "cors_origins") == 0) {
             if (parse_cors(v, c, err, cap))
                 return -1;
+        } else if (strcmp(v->string, "allow_plain_http_lan") == 0) {
+            if (!cJSON_IsBool(v))
+                return fail(err, cap, "http.allow_plain_http_lan", v, "true or false");
+            c->http.allow_plain_lan = cJSON_IsTrue(v);
         } else {
-            return fail(err, cap, v->string, v, "unknown key in http: port, bind, token_file, cors_origins");
+            return fail(err, cap, v->string, v,
+                        "unknown key in http: port, bind, token_file, cors_origins, allow_plain_http_lan");
         }
     }
     return 0;

@@ -43,6 +43,7 @@ typedef struct {
         char token_file[EB_PATH_MAX]; /* "": no control routes (403) */
         char cors[EB_HTTP_CORS_MAX][128]; /* browser origins allowed (CORS); none by default */
         int ncors;
+        int allow_plain_lan;      /* allow_plain_http_lan: a non-loopback bind without TLS (default off) */
     } http;
 } eb_appliance_config_t;
 

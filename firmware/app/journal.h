@@ -19,6 +19,7 @@
 #define EB_APP_JOURNAL_H
 
 #include "core/arming.h"
+#include "core/order_state.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -29,21 +30,6 @@
 #define EB_JOURNAL_SCHEMA_VERSION 1
 #define EB_JOURNAL_APPLICATION_ID 0x45424a31 /* "EBJ1": PRAGMA application_id */
 
-typedef enum {
-    EB_ORDER_INTENT = 0,        /* committed before the request leaves */
-    EB_ORDER_SENT,
-    EB_ORDER_ACKNOWLEDGED,
-    EB_ORDER_PARTIALLY_FILLED,
-    EB_ORDER_FILLED,            /* terminal */
-    EB_ORDER_CANCELLED,         /* terminal */
-    EB_ORDER_REJECTED,          /* terminal */
-    EB_ORDER_UNKNOWN,           /* timed out: resolved by querying the client id, never "failed" */
-    EB_ORDER_STATE_COUNT
-} eb_order_state_t;
-
-const char *eb_order_state_name(eb_order_state_t s); /* "intent", "partially_filled", ...; NULL if invalid */
-int eb_order_state_from_name(const char *name, eb_order_state_t *out);
-int eb_order_state_terminal(eb_order_state_t s);
 /* 1 when the order state machine allows from -> to (see docs/journal.md). */
 int eb_order_transition_ok(eb_order_state_t from, eb_order_state_t to);
 

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { RS_EVENTS, RS_EVENTS_KIND, RS_TRADES, RS_DECISIONS, RS_COUNT };
+enum { RS_EVENTS, RS_EVENTS_KIND, RS_TRADES, RS_DECISIONS, RS_EQUITY, RS_COUNT };
 
 static const char *const k_sql[RS_COUNT] = {
     [RS_EVENTS] = "SELECT id, time_ms, kind, detail FROM events ORDER BY id DESC LIMIT ?1",
@@ -16,6 +16,7 @@ static const char *const k_sql[RS_COUNT] = {
                   "f.price, f.fee, f.fee_asset FROM fills f JOIN orders o USING(client_id) ORDER BY f.id DESC LIMIT ?1",
     [RS_DECISIONS] = "SELECT id, bar_ms, action, p_buy, p_sell, p_neutral, reason, model_id FROM decisions "
                      "ORDER BY id DESC LIMIT ?1",
+    [RS_EQUITY] = "SELECT time_ms, equity, cash, unrealized FROM equity ORDER BY time_ms DESC LIMIT ?1",
 };
 
 struct eb_journal_reader {
@@ -137,4 +138,19 @@ int eb_journal_read_decisions(eb_journal_reader_t *r, int limit,
         stopped = cb(ctx, id, &dn) != 0;
     }
     return walk_end(r, st, n, stopped, rc, "decisions");
+}
+
+int eb_journal_read_equity(eb_journal_reader_t *r, int limit, int (*cb)(void *ctx, const eb_journal_equity_t *e),
+                           void *ctx)
+{
+    sqlite3_stmt *st = r->st[RS_EQUITY];
+    sqlite3_bind_int(st, 1, limit);
+    int n = 0, stopped = 0, rc = SQLITE_DONE;
+    while (!stopped && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        eb_journal_equity_t e = {sqlite3_column_int64(st, 0), eb_journal_col_real(st, 1), eb_journal_col_real(st, 2),
+                                 eb_journal_col_real(st, 3)};
+        n++;
+        stopped = cb(ctx, &e) != 0;
+    }
+    return walk_end(r, st, n, stopped, rc, "equity");
 }

@@ -1,5 +1,5 @@
 /* A second connection to the journal, read-only, for the operator API's read endpoints (GET
- * /api/v1/events, /api/v1/trades). WAL lets it read while the daemon writes, and it sees only committed
+ * /api/v1/events, /api/v1/trades, /api/v1/equity). WAL lets it read while the daemon writes, and it sees only committed
  * transactions, never the daemon's open one (which a failed commit may still roll back). It never waits
  * for a lock: a busy database answers EB_JOURNAL_READ_BUSY at once, so a request cannot hold the loop.
  * Each walk is bounded by its caller's limit, and its statements are prepared once, at open. */
@@ -36,6 +36,9 @@ int eb_journal_read_decisions(eb_journal_reader_t *r, int limit,
                               int (*cb)(void *ctx, int64_t id, const eb_journal_decision_t *d), void *ctx);
 /* The newest `limit` fills, newest first, likewise. */
 int eb_journal_read_trades(eb_journal_reader_t *r, int limit, int (*cb)(void *ctx, const eb_journal_trade_t *t),
+                           void *ctx);
+/* The newest `limit` equity rows (one per bar, by its open time), newest first, likewise. */
+int eb_journal_read_equity(eb_journal_reader_t *r, int limit, int (*cb)(void *ctx, const eb_journal_equity_t *e),
                            void *ctx);
 
 #endif

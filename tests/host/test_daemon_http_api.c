@@ -1,5 +1,6 @@
 /* edgeboxd's operator surface from its config (issue 15 items 1-3): appliance.http {port, bind,
- * token_file, cors_origins}; another loopback bind serves, a LAN one is refused naming it; a token file
+ * token_file, cors_origins, allow_plain_http_lan}; another loopback bind serves, a LAN one is refused
+ * naming it unless allow_plain_http_lan (then it serves, with a warning); a token file
  * others may read (or a link, a directory, a bad token) stops start-up naming it and its mode; the
  * token appears in no log line, STATUS= message or journal byte; GET /health; GET /openapi.json (every
  * operation with an operationId and a description); CORS preflight only for a listed origin; the control
@@ -173,6 +174,11 @@ TEST(bind_address)
     const char *argv[] = {g_daemon, "--config", cfg, NULL};
     CHECK(dp_run(argv, NULL, log, 10000) != 0);
     CHECK(dp_file_contains(log, "http: bind address '0.0.0.0' is not loopback"));
+    /* allow_plain_http_lan (the QEMU system test's VM): the same bind serves, with a warning */
+    CHECK_EQ_INT(box_start(&b, "bindlan2", ", \"bind\": \"0.0.0.0\", \"allow_plain_http_lan\": true"), 0);
+    CHECK(dp_file_contains(b.log, "operator surface on http://0.0.0.0:"));
+    CHECK(dp_file_contains(b.log, "plain HTTP on a non-loopback address"));
+    box_stop(&b);
 }
 
 TEST(bad_http_keys_are_refused)
@@ -181,7 +187,8 @@ TEST(bad_http_keys_are_refused)
         {"{\"port\": 70000}", "appliance.http.port: 70000 is not allowed (an integer in 0..65535)"},
         {"{\"bind\": \"localhost\"}", "appliance.http.bind: \"localhost\" is not allowed (an IPv4 address"},
         {"{\"cors_origins\": [\"http://a.example/path\"]}", "appliance.http.cors_origins: \"http://a.example/path\" is not allowed"},
-        {"{\"cors\": []}", "appliance.cors: (an array) is not allowed (unknown key in http: port, bind, token_file, cors_origins)"},
+        {"{\"cors\": []}", "appliance.cors: (an array) is not allowed (unknown key in http: port, bind, token_file, cors_origins, allow_plain_http_lan)"},
+        {"{\"allow_plain_http_lan\": 1}", "appliance.http.allow_plain_http_lan: 1 is not allowed (true or false)"},
         {"8080", "appliance.http: 8080 is not allowed (an object)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -215,8 +222,8 @@ TEST(health_openapi_and_cors)
     const char *paths[] = {"\"/health\"",          "\"/api/v1/status\"", "\"/api/v1/rearm\"",
                            "\"/api/v1/disarm\"",   "\"/api/v1/positions\"", "\"/api/v1/trades\"",
                            "\"/api/v1/events\"",   "\"/api/v1/config\"",    "\"/api/v1/decisions\"",
-                           "\"/api/v1/lifecycle\""};
-    for (int i = 0; i < 10; i++)
+                           "\"/api/v1/lifecycle\"", "\"/api/v1/equity\""};
+    for (int i = 0; i < 11; i++)
         CHECK_MSG(strstr(o, paths[i]) != NULL, "%s is not in /openapi.json", paths[i]);
     int ops = 0;
     for (const char *p = o; (p = strstr(p, "\"operationId\":")) != NULL; p++) {
@@ -225,7 +232,7 @@ TEST(health_openapi_and_cors)
         CHECK_MSG(desc && (!next || desc < next), "operation %d has no description", ops);
         ops++;
     }
-    CHECK_EQ_INT(ops, 15);
+    CHECK_EQ_INT(ops, 16);
     const char *body = strstr(o, "\r\n\r\n");
     char spec[600], lint[600], cmd[2000];
     snprintf(spec, sizeof spec, "%s/openapi.json", b.casedir);

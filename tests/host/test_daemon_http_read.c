@@ -3,17 +3,24 @@
  * against the journal read with SQLite), bounded by ?limit= (1..200, default 50); /api/v1/events?kind=
  * filters; /api/v1/positions and /api/v1/lifecycle agree with /api/v1/status and the journal; /api/v1/config shows the config with every secret's value redacted and the
  * token file's token nowhere. A bad query is 400 with a JSON message, an unknown path 404, another method
- * 405. Rows that would not fit the answer buffer are left out, and the answer says so. */
+ * 405. Rows that would not fit the answer buffer are left out, and the answer says so. GET /api/v1/equity
+ * answers the journal's equity rows likewise (1..1000, default 300) with the newest bar's time and age;
+ * GET / (the dashboard; test_dashboard_chromium.sh loads it in a browser) is web/dashboard.html byte for
+ * byte, with a Content-Security-Policy whose hashes are those of its inline script and style, nosniff, and
+ * no CORS header for another origin. */
+#include "app/base64.h"
 #include "tests/support/check.h"
 #include "tests/support/daemon_proc.h"
 
 #include <cjson/cJSON.h>
+#include <mbedtls/sha256.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define TOKEN "read-test-token-0123456789abcdef"
 
@@ -319,6 +326,113 @@ TEST(a_full_answer_is_truncated_whole)
     cJSON_Delete(doc);
 }
 
+/* --- GET /api/v1/equity and the dashboard page (GET /) ------------------------------------------- */
+#define PAGE "firmware/app/daemon/web/dashboard.html"
+
+/* The points of GET path, checked against the journal row by row: their count, or -1. */
+static int points_match_journal(const char *path)
+{
+    int status;
+    cJSON *doc = get(path, &status, NULL);
+    const cJSON *pts = cJSON_GetObjectItemCaseSensitive(doc, "points");
+    CHECK_MSG(status == 200 && cJSON_IsArray(pts), "GET %s: %d", path, status);
+    int n = 0;
+    double prev = 1e300;
+    for (const cJSON *p = cJSON_IsArray(pts) ? pts->child : NULL; p; p = p->next, n++) {
+        double t = cJSON_GetNumberValue(cJSON_GetArrayItem(p, 0)), eq = cJSON_GetNumberValue(cJSON_GetArrayItem(p, 1));
+        CHECK_MSG(cJSON_GetArraySize(p) == 2 && t < prev, "point %d: [%.0f, %g] after %.0f", n, t, eq, prev);
+        prev = t;
+        char q[200];
+        snprintf(q, sizeof q, "select count(*) from equity where time_ms=%.0f and abs(equity-%.17g)<1e-9", t, eq);
+        CHECK_MSG(dp_sql_int(g_db, q, -1) == 1, "point %d is not the journal's: %s", n, q);
+    }
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(doc, "truncated")));
+    cJSON_Delete(doc);
+    return cJSON_IsArray(pts) ? n : -1;
+}
+
+TEST(equity_is_the_journals_newest_rows)
+{
+    int64_t rows = dp_sql_int(g_db, "select count(*) from equity", -1);
+    CHECK_MSG(rows > 300, "only %lld equity rows: too few to see the default limit", (long long)rows);
+    CHECK_EQ_INT(points_match_journal("/api/v1/equity"), min64(rows, 300));
+    CHECK_EQ_INT(points_match_journal("/api/v1/equity?limit=1000"), min64(rows, 1000));
+    CHECK_EQ_INT(points_match_journal("/api/v1/equity?limit=1"), 1);
+    int status;
+    cJSON *doc = get("/api/v1/equity?limit=1", &status, NULL);
+    const cJSON *pts = cJSON_GetObjectItemCaseSensitive(doc, "points");
+    double newest = cJSON_GetNumberValue(cJSON_GetArrayItem(cJSON_GetArrayItem(pts, 0), 0));
+    CHECK_EQ_INT((int64_t)newest, dp_sql_int(g_db, "select max(time_ms) from equity", -1));
+    /* the engine's newest bar: at least the journal's newest row, and its age on the wall clock */
+    double last = num(doc, "last_bar_ms"), age = num(doc, "data_age_seconds");
+    CHECK_MSG(last >= newest, "last_bar_ms %.0f before the newest point %.0f", last, newest);
+    double expect = (double)time(NULL) - last / 1000.0;
+    CHECK_MSG(age > expect - 5 && age < expect + 5, "data_age_seconds %.3f, expected about %.0f", age, expect);
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(doc, "stale"))); /* a replay is never stale */
+    CHECK_EQ_INT(num(doc, "limit"), 1);
+    cJSON_Delete(doc);
+}
+
+TEST(equity_bad_queries)
+{
+    static const char *const bad[] = {"?limit=0",         "?limit=1001",  "?limit=x",
+                                      "?limit=1&limit=2", "?kind=trade", "?limit="};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char path[100];
+        snprintf(path, sizeof path, "/api/v1/equity%s", bad[i]);
+        int status;
+        cJSON *doc = get(path, &status, NULL);
+        CHECK_MSG(status == 400 && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(doc, "error")), "GET %s: %d", path,
+                  status);
+        cJSON_Delete(doc);
+    }
+    char *r = dp_http(g_port, "POST", "/api/v1/equity", "");
+    CHECK_EQ_INT(dp_http_status(r), 405);
+    free(r);
+}
+
+/* The CSP source for the inline element of `page` between open and close: 'sha256-<base64>'. */
+static void csp_source(const char *page, const char *open, const char *close, char *out, size_t cap)
+{
+    const char *a = strstr(page, open);
+    const char *b = a ? strstr(a, close) : NULL;
+    unsigned char h[32];
+    char b64[64], err[100];
+    out[0] = 0;
+    CHECK_MSG(a && b, "%s ... %s not in the page", open, close);
+    const unsigned char *inner = a ? (const unsigned char *)a + strlen(open) : NULL;
+    if (!a || !b || mbedtls_sha256_ret(inner, (size_t)((const unsigned char *)b - inner), h, 0) != 0 ||
+        eb_base64_encode(h, sizeof h, b64, sizeof b64, err, sizeof err) < 0)
+        return;
+    snprintf(out, cap, "'sha256-%s'", b64);
+}
+
+TEST(page_with_its_policy)
+{
+    size_t len;
+    char *page = dp_read_file(PAGE, &len);
+    CHECK_MSG(page != NULL, "cannot read %s", PAGE);
+    char *r = dp_http(g_port, "GET", "/", "Origin: http://elsewhere.example\r\n");
+    CHECK_EQ_INT(dp_http_status(r), 200);
+    const char *body = r ? strstr(r, "\r\n\r\n") : NULL;
+    CHECK_MSG(page && body && strcmp(body + 4, page) == 0, "GET / is not %s", PAGE);
+    CHECK(r && strstr(r, "\r\nContent-Type: text/html; charset=utf-8\r\n"));
+    CHECK(r && strstr(r, "\r\nX-Content-Type-Options: nosniff\r\n"));
+    CHECK(r && !strstr(r, "Access-Control-"));
+    char script[80], style[80], want[400];
+    csp_source(page ? page : "", "<script>", "</script>", script, sizeof script);
+    csp_source(page ? page : "", "<style>", "</style>", style, sizeof style);
+    snprintf(want, sizeof want,
+             "\r\nContent-Security-Policy: default-src 'none'; script-src %s; style-src %s; connect-src 'self'; ",
+             script, style);
+    CHECK_MSG(r && strstr(r, want), "no %s in: %.600s", want + 2, r ? r : "(no answer)");
+    free(r);
+    r = dp_http(g_port, "HEAD", "/", "");
+    CHECK(r && dp_http_status(r) == 200 && strstr(r, "Content-Security-Policy: "));
+    free(r);
+    free(page);
+}
+
 int main(void)
 {
     if (dp_fixture_ready(&F, "dhttpread", "rm1") != 0)
@@ -334,6 +448,9 @@ int main(void)
         RUN(positions_agree_with_status);
         RUN(config_redacts_every_secret);
         RUN(limits_bad_queries_and_unknown_paths);
+        RUN(equity_is_the_journals_newest_rows);
+        RUN(equity_bad_queries);
+        RUN(page_with_its_policy);
         RUN(a_full_answer_is_truncated_whole); /* last: it writes into the journal */
     }
     eb_check_test = "stop";

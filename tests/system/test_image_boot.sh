@@ -4,7 +4,8 @@
 # virtio-mmio NIC, the PL061 as /dev/gpiochip0) and sees edgeboxd reach READY under its hardened unit:
 # a probe unit ordered after edgeboxd.service (active only once the daemon sent READY=1) prints a marker
 # and the daemon's journal on the serial console, then powers off.
-# The test's copy of the image gets a replay config (no exchange to reach from here) and the probe unit.
+# The test's copy of the image gets a replay config (no exchange to reach from here; the kill switch
+# normally closed: PL061 line 3 idles low, see test_qemu_boot.sh) and the probe unit.
 # Runs from `make image-test` (EB_IMAGE_BOOT=1, about a minute: not part of `make test`); skips when the
 # image, root, loop devices or qemu-system-aarch64 (apt-get install --no-install-recommends
 # qemu-system-arm) are missing.
@@ -49,7 +50,7 @@ awk 'BEGIN { srand(7); p = 30000; print "open_time_ms,open,high,low,close,volume
 	}' >"$mnt/usr/share/edgebox/bars.csv"
 cat >"$mnt/etc/edgebox/edgebox.json" <<'CFG'
 { "appliance": { "mode": "paper", "source": "replay", "replay_file": "/usr/share/edgebox/bars.csv",
-                 "replay_speed": "max" } }
+                 "replay_speed": "max", "killswitch": { "wiring": "normally_closed" } } }
 CFG
 cat >"$mnt/etc/systemd/system/edgebox-probe.service" <<'UNIT'
 [Unit]
@@ -70,7 +71,7 @@ ln -s ../edgebox-probe.service "$mnt/etc/systemd/system/multi-user.target.wants/
 umount "$mnt"
 
 # gpio_keys blacklisted: the virt machine's device tree hands PL061 line 3 (the power button) to the
-# kernel's gpio-keys driver, and board/qemu-virt/pins.json puts led_alarm on that line.
+# kernel's gpio-keys driver, and board/qemu-virt/pins.json makes that line the kill switch.
 start=$(date +%s)
 timeout "${EB_BOOT_TIMEOUT:-300}" qemu-system-aarch64 -M virt -cpu cortex-a72 -m 512 -nographic -no-reboot \
 	-kernel "$tmp/vmlinuz" -initrd "$tmp/initrd.img" \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make run` as a newcomer meets it: tools/run-demo.sh on a terminal (script(1) gives it a pty), then every
-# command it prints is run as printed: the status, metrics and OpenAPI URLs, the journal queries, the
+# command it prints is run as printed: the dashboard, status, metrics and OpenAPI URLs, the journal queries, the
 # API disarm with the token file, the simulated kill switch and LEDs. The demo must trade (an order in the
 # journal), show its status line in place, stop cleanly on Ctrl-C (a ^C typed into the pty) and resume
 # where it stopped. Only the port differs (EB_DEMO_PORT), and the build directory is a fresh one whose
@@ -70,6 +70,8 @@ for step in "generating 60,000 synthetic" "making a development signing key" "tr
 done
 
 # 2. Every printed command, as printed.
+cmd=$(printed dashboard)
+check "dashboard: $cmd serves the dashboard page" "$(curl -s "$cmd" | grep -q '<title>edgebox</title>'; echo $?)"
 cmd=$(printed "status (JSON)")
 st=$(bash -c "$cmd")
 check "status: \`$cmd\` gives the status JSON, armed" "$(grep -q '"armed":true' <<<"$st"; echo $?)"

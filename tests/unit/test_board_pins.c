@@ -24,6 +24,10 @@ TEST(real_boards_load)
     CHECK_EQ_STR(p.chip, "pinctrl-rp1");
     CHECK_EQ_INT(p.line[EB_LINE_KILLSWITCH], 17);
     CHECK_EQ_INT(p.line[EB_LINE_LED_ALARM], 24);
+    /* qemu-virt: QMP system_powerdown pulses PL061 line 3, so that is the kill switch (the system test) */
+    CHECK_EQ_INT(eb_board_pins_load("board", "qemu-virt", &p, err, sizeof err), 0);
+    CHECK_EQ_INT(p.line[EB_LINE_KILLSWITCH], 3);
+    CHECK_EQ_INT(p.line[EB_LINE_LED_ALARM], 2);
 }
 
 TEST(line_names)

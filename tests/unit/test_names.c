@@ -8,7 +8,9 @@
 #include "core/breakers.h"
 #include "core/lifecycle.h"
 #include "core/model.h"
+#include "core/order_sm.h"
 #include "core/pipeline.h"
+#include "core/rate_gov.h"
 #include "core/reasons.h"
 #include "core/risk.h"
 #include "hal/io/board_pins.h"
@@ -37,6 +39,11 @@ static const char *lc_action(int v) { return eb_lc_action_name((eb_lc_action_t)v
 static const char *verify_status(int v) { return eb_verify_status_name((eb_verify_status_t)v); }
 static const char *model_status(int v) { return eb_model_status_name((eb_model_status_t)v); }
 static const char *pipeline_status(int v) { return eb_pipeline_status_name((eb_pipeline_status_t)v); }
+static const char *osm_event(int v) { return eb_osm_event_name((eb_osm_event_kind_t)v); }
+static const char *osm_status(int v) { return eb_osm_status_name((eb_osm_status_t)v); }
+static const char *osm_fault(int v) { return eb_osm_fault_name((eb_osm_fault_t)v); }
+static const char *osm_venue(int v) { return eb_osm_venue_name((eb_osm_venue_t)v); }
+static const char *rate_verdict(int v) { return eb_rate_verdict_name((eb_rate_verdict_t)v); }
 
 typedef struct {
     const char *what;
@@ -62,6 +69,11 @@ static const table_t tables[] = {
     {"verify status", verify_status, EB_VERIFY_E_MODEL + 1, NULL, "unknown"},
     {"model status", model_status, EB_MODEL_E_VALUE + 1, NULL, "unknown"},
     {"pipeline status", pipeline_status, EB_PIPELINE_E_MODEL_SHAPE + 1, NULL, "unknown"},
+    {"order event", osm_event, EB_OSM_EV_COUNT, "docs/live-trading.md", NULL},
+    {"order event status", osm_status, EB_OSM_STATUS_COUNT, "docs/live-trading.md", NULL},
+    {"order fault", osm_fault, EB_OSM_FAULT_COUNT, "docs/live-trading.md", NULL},
+    {"venue order state", osm_venue, EB_OSM_VENUE_COUNT, "docs/live-trading.md", NULL},
+    {"rate verdict", rate_verdict, EB_RATE_VERDICT_COUNT, "docs/live-trading.md", NULL},
 };
 
 static int is_label(const char *s)
@@ -136,6 +148,11 @@ TEST(names_by_designation)
     CHECK_EQ_STR(eb_sizing_method_name(EB_SIZING_KELLY), "kelly");
     CHECK_EQ_STR(eb_verify_status_name(EB_VERIFY_E_ROLLBACK), "rollback");
     CHECK_EQ_STR(eb_model_status_name(EB_MODEL_E_VALUE), "value");
+    CHECK_EQ_STR(eb_osm_event_name(EB_OSM_EV_CANCEL_ACK), "cancel_ack");
+    CHECK_EQ_STR(eb_osm_status_name(EB_OSM_E_NOT_FOUND_HELD), "not_found_held");
+    CHECK_EQ_STR(eb_osm_fault_name(EB_OSM_FAULT_OVERFILL), "overfill");
+    CHECK_EQ_STR(eb_osm_venue_name(EB_OSM_VENUE_FILLED), "filled");
+    CHECK_EQ_STR(eb_rate_verdict_name(EB_RATE_PAUSED), "paused");
     CHECK_EQ_STR(eb_pipeline_status_name(EB_PIPELINE_E_SCHEMA), "model schema hash differs from the configured features");
 }
 

@@ -5,6 +5,7 @@
 
 #include "app/daemon/api_control.h"
 #include "app/daemon/api_read.h"
+#include "app/daemon/dashboard.h"
 #include "app/daemon/http_state.h"
 #include "app/daemon/jwrite.h"
 #include "app/daemon/kill.h"
@@ -221,5 +222,6 @@ void eb_dapi_routes(eb_daemon_t *d, eb_http_route_t *rt)
     rt[5] = (eb_http_route_t){"/api/v1/disarm", EB_HTTP_M(POST), 1, 0, h_disarm, d};
     rt[6] = (eb_http_route_t){"/api/v1/halt", EB_HTTP_M(POST), 1, 0, h_disarm, d}; /* SPEC's name; disarm is its alias */
     eb_dapi_read_routes(d, rt + 7);
-    eb_dcontrol_routes(d, rt + 7 + EB_DAPI_READ_ROUTES);
+    eb_ddash_routes(d, rt + 7 + EB_DAPI_READ_ROUTES);
+    eb_dcontrol_routes(d, rt + 7 + EB_DAPI_READ_ROUTES + EB_DDASH_ROUTES);
 }

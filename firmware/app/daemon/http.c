@@ -63,6 +63,7 @@ int eb_dhttp_start(eb_daemon_t *d, char *err, size_t cap)
     eb_http_config_t cfg = eb_http_default_config();
     cfg.port = port;
     cfg.bind_addr = d->app.http.bind;
+    cfg.allow_plain_lan = d->app.http.allow_plain_lan;
     cfg.max_conns = EB_DHTTP_CONNS;
     for (int i = 0; i < d->app.http.ncors; i++)
         d->http->cors[i] = d->app.http.cors[i];
@@ -84,9 +85,13 @@ int eb_dhttp_start(eb_daemon_t *d, char *err, size_t cap)
      * serves (an operator can still see the status and disarm). */
     char rerr[700];
     if (eb_journal_reader_open(&d->http->reader, eb_journal_path(d->jw.j), rerr, sizeof rerr) != 0)
-        eb_dlog(d, 3, "GET /api/v1/trades, /api/v1/events and /api/v1/decisions will answer 503: %s", rerr);
+        eb_dlog(d, 3, "GET /api/v1/trades, /api/v1/events, /api/v1/decisions and /api/v1/equity will answer 503: %s",
+                rerr);
     eb_dlog(d, 5, "operator surface on http://%s:%d (control %s)", cfg.bind_addr, eb_http_server_port(&d->http->srv),
             d->http->srv.token_len ? "with the token file" : "off: no token file");
+    if (d->app.http.allow_plain_lan && strncmp(cfg.bind_addr, "127.", 4) != 0)
+        eb_dlog(d, 4, "plain HTTP on a non-loopback address (appliance.http.allow_plain_http_lan): the token and "
+                "the answers cross the network unencrypted");
     return 0;
 }
 

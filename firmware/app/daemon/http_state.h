@@ -5,12 +5,14 @@
 
 #include "app/daemon/api_control.h"
 #include "app/daemon/api_read.h"
+#include "app/daemon/dashboard.h"
 #include "app/daemon/internal.h"
 #include "app/http/http_server.h"
 #include "app/journal_read.h"
 
 #define EB_DHTTP_CONNS 16 /* ~1.4 MiB of buffers from the arena; the operator, Prometheus, a dashboard */
-#define EB_DHTTP_ROUTES (7 + EB_DAPI_READ_ROUTES + EB_DCONTROL_ROUTES + 2) /* api_routes.c's, api_read.c's, api_control.c's, spare */
+/* api_routes.c's, api_read.c's, dashboard.c's, api_control.c's, and spare ones (zeroed: never matched) */
+#define EB_DHTTP_ROUTES (7 + EB_DAPI_READ_ROUTES + EB_DDASH_ROUTES + EB_DCONTROL_ROUTES + 2)
 
 struct eb_dhttp {
     eb_http_server_t srv;

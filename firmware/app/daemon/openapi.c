@@ -107,6 +107,17 @@ static const char k_doc_rest[] =
                                                         ",\"bar_ms\":" INT ",\"action\":" STR ",\"p_buy\":" NUM
                                                         ",\"p_sell\":" NUM ",\"p_neutral\":" NUM "}}"),
                                       JOURNAL_BUSY) ","
+    "\"/api/v1/equity\":" READ_OP("getEquity", "The equity curve",
+                                   "The newest equity points from the journal (one per bar: [bar open time ms, "
+                                   "equity]), newest first, with the newest bar's time and its age in seconds.",
+                                   "{\"name\":\"limit\",\"in\":\"query\",\"required\":false,\"description\":"
+                                   "\"How many points, newest first (1..1000, default 300).\",\"schema\":{\"type\":"
+                                   "\"integer\",\"minimum\":1,\"maximum\":1000,\"default\":300}}",
+                                   "{\"type\":\"object\",\"properties\":{\"last_bar_ms\":{\"type\":[\"integer\","
+                                   "\"null\"]},\"data_age_seconds\":" NUM ",\"stale\":{\"type\":\"boolean\"},"
+                                   "\"points\":{\"type\":\"array\",\"items\":{\"type\":\"array\",\"items\":"
+                                   "{\"type\":\"number\"}}},\"limit\":" INT ",\"truncated\":{\"type\":\"boolean\"}}}",
+                                   JOURNAL_BUSY) ","
     "\"/api/v1/lifecycle\":" READ_OP("getLifecycle", "The strategy's lifecycle",
                                       "The lifecycle stage (candidate, incubation, production, retired), since "
                                       "when, the trades closed since, and what the promotion or demotion rule "
