@@ -272,18 +272,22 @@ TEST(flatten_closes_what_is_open)
     CHECK_MSG(dp_http_status(p) == 409 && strstr(p, "nothing is open"), "flatten with nothing open: %.300s", p);
     free(p);
     box_stop(&b);
-    if (open)
+    if (open) {
         CHECK(dp_sql_int(b.db, "select count(*) from events where detail like 'flatten from 127.0.0.1: 200 %positions closed%'", -1) == 1);
+        CHECK_MSG(dp_sql_int(b.db, "select count(*) from orders where reason = 'operator_flatten' and state = 'filled'", -1) >= 1,
+                  "no filled order with the reason operator_flatten");
+    }
     CHECK(dp_sql_int(b.db, "select count(*) from events where detail like 'flatten from 127.0.0.1: 409 nothing is open%'", -1) == 1);
 }
 
 TEST(model_upload_over_http)
 {
     box_t b;
-    CHECK_EQ_INT(box_start(&b, "upload", ", \"max_model_kib\": 2048", "", 1, "20000"), 0);
+    CHECK_EQ_INT(box_start(&b, "upload", ", \"max_model_kib\": 2048", "", 1, "10000"), 0);
     CHECK(model_is(&b, "mA", 5000));
-    /* past the warm-up (252 bars, ~4 s here): from then on every decision is journalled with its model */
-    for (int64_t end = dp_now_ms() + 10000; dp_now_ms() < end; dp_notify_pump(&b.rx, 50)) {
+    /* past the warm-up (252 bars, ~8 s here; the replay lasts 45 s): from then on every decision is
+     * journalled with its model */
+    for (int64_t end = dp_now_ms() + 20000; dp_now_ms() < end; dp_notify_pump(&b.rx, 50)) {
         char *s = dp_http(b.port, "GET", "/api/v1/status", "");
         const char *bars = strstr(s, "\"bars\":");
         int past = bars && atoi(bars + 7) > 400;
@@ -335,6 +339,13 @@ TEST(model_upload_over_http)
     CHECK_MSG(dp_http_status(p) == 202 && strstr(p, "\"ok\":true") && strstr(p, "received"), "upload: %.300s", p);
     free(p);
     CHECK_MSG(model_is(&b, "mB", 5000), "the uploaded model was not taken into use");
+    int decided = 0; /* and it decides (the bar-boundary check below needs a decision of each) */
+    for (int64_t end = dp_now_ms() + 10000; !decided && dp_now_ms() < end; dp_notify_pump(&b.rx, 50)) {
+        char *s = dp_http(b.port, "GET", "/api/v1/decisions?limit=1", "");
+        decided = strstr(s, "\"model_id\":\"mB\"") != NULL;
+        free(s);
+    }
+    CHECK_MSG(decided, "no decision by the uploaded model");
     box_stop(&b);
     CHECK_EQ_INT(dp_sql_int(b.db, "select count(*) from events where kind='model' and detail like "
                                   "'installed api-%.blob: model mB release 2 in slot B%'", -1), 1);

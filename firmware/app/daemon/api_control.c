@@ -79,7 +79,7 @@ static int h_flatten(void *ctx, const eb_http_req_t *req, const char *body, eb_h
     if (!eb_dj_begin(d))
         return answer(d, req, r, 503, 0, "flatten", "the journal is failing: nothing changed; try again");
     int nc = eb_dorders_cancel_entries(d, "operator flatten");
-    int nf = eb_dorders_flatten(d, d->pipe->engine.last_time_ms);
+    int nf = eb_dorders_flatten(d, d->pipe->engine.last_time_ms, "operator_flatten");
     snprintf(why, sizeof why, "%d positions closed, %d pending entries cancelled", nf, nc);
     eb_dstatus_update(d);
     if (eb_dj_commit(d, 1) != 0) /* rolled back: the engine holds its positions again */
