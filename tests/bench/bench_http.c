@@ -5,6 +5,7 @@
  * with the daemon's defaults (64 connections, 8 per address, 100 requests per connection);
  * EB_BENCH_SNDBUF=N sets its per-connection SO_SNDBUF (0: the kernel's autotuning). At the end, the
  * server's own edgebox_http_* counters. */
+#include "tests/support/daemon_proc.h"
 #include "tests/support/http_fixture.h"
 
 #include <arpa/inet.h>
@@ -30,18 +31,6 @@ static long vm_kib(pid_t pid, const char *key)
     return v;
 }
 
-static int dial(int port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 /* n requests for `path`, a new connection whenever the server closes one; -1 on a wrong answer. */
 static double c_loop(int port, const char *path, int n)
 {
@@ -50,7 +39,7 @@ static double c_loop(int port, const char *path, int n)
     int fd = -1, done = 0;
     int64_t t0 = hf_mono_ms();
     while (done < n) {
-        if (fd < 0 && (fd = dial(port)) < 0)
+        if (fd < 0 && (fd = dp_connect(port)) < 0)
             return -1;
         if (send(fd, req, (size_t)rl, MSG_NOSIGNAL) != rl) {
             close(fd);
@@ -138,7 +127,7 @@ int main(void)
         printf("wrk not installed (Debian package wrk): the C loop only\n");
     }
     /* the server's own count of what it answered, to tell a refused connection from a slow one */
-    int fd = dial(port);
+    int fd = dp_connect(port);
     char buf[16384];
     size_t len = 0;
     ssize_t k;

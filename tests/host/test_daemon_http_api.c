@@ -232,7 +232,7 @@ TEST(health_openapi_and_cors)
         CHECK_MSG(desc && (!next || desc < next), "operation %d has no description", ops);
         ops++;
     }
-    CHECK_EQ_INT(ops, 11);
+    CHECK_EQ_INT(ops, 16);
     const char *body = strstr(o, "\r\n\r\n");
     char spec[600], lint[600], cmd[2000];
     snprintf(spec, sizeof spec, "%s/openapi.json", b.casedir);

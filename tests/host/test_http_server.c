@@ -312,6 +312,45 @@ TEST(pipelining_in_order_and_connection_close)
     CHECK(n > 0 && strstr(buf, "HTTP/1.1 200 OK\r\n") == buf && strstr(buf, "Connection: close\r\n"));
 }
 
+/* A body larger than the connection's buffer, streamed: every byte reaches the stream in order (the sum
+ * of a pattern), the request pipelined behind it is answered after it, one over the route's limit is 413
+ * from the head, and one cut off half-way is reported to the stream as abandoned. */
+TEST(streamed_body)
+{
+    enum { N = 200000 };
+    static char req[N + 1024], buf[8192];
+    int h = snprintf(req, sizeof req, "POST /stream HTTP/1.1\r\nHost: a\r\nContent-Length: %d\r\n\r\n", N);
+    unsigned long long sum = 0;
+    for (int i = 0; i < N; i++) {
+        req[h + i] = (char)((i * 7) & 0xff);
+        sum += (unsigned)((i * 7) & 0xff);
+    }
+    const char *next = "GET /api/v1/status HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
+    memcpy(req + h + N, next, strlen(next));
+    int fd = cli_connect(NULL);
+    CHECK(fd >= 0);
+    CHECK_EQ_INT(cli_send(fd, req, (size_t)h + N + strlen(next)), 0);
+    int eof = 0;
+    CHECK(read_responses(fd, buf, sizeof buf, 2, 5000, &eof) > 0);
+    char want[96];
+    snprintf(want, sizeof want, "{\"bytes\":%d,\"sum\":%llu,\"aborts\":0}", N, sum);
+    const char *a = strstr(buf, want), *b = strstr(buf, "{\"halts\"");
+    CHECK_MSG(a && b && a < b, "streamed answer then the pipelined one: %.400s", buf);
+    close(fd);
+    const char *over = "POST /stream HTTP/1.1\r\nHost: a\r\nContent-Length: 1048577\r\n\r\n";
+    int n = one_shot(over, strlen(over), buf, sizeof buf);
+    CHECK_MSG(n > 0 && strstr(buf, "HTTP/1.1 413 ") == buf, "over the limit: %.200s", buf);
+    fd = cli_connect(NULL);
+    CHECK(fd >= 0 && cli_send(fd, req, (size_t)h + N / 2) == 0);
+    close(fd);
+    usleep(200000);
+    fd = cli_connect(NULL);
+    CHECK(fd >= 0 && cli_send(fd, req, (size_t)h + N) == 0);
+    CHECK(read_responses(fd, buf, sizeof buf, 1, 5000, &eof) > 0);
+    CHECK_MSG(strstr(buf, "\"aborts\":1}") != NULL, "after a cut-off stream: %.300s", buf);
+    close(fd);
+}
+
 TEST(max_requests_per_connection)
 {
     int fd = cli_connect(NULL);
@@ -638,6 +677,7 @@ int main(void)
         RUN(curl_errors_and_auth);
         RUN(pipelining_in_order_and_connection_close);
         RUN(max_requests_per_connection);
+        RUN(streamed_body);
         RUN(bad_requests_get_clear_answers);
         RUN(slowloris_is_cut_and_others_are_served);
         RUN(slow_reader_is_closed);

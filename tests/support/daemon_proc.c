@@ -579,19 +579,26 @@ int dp_free_port(void)
 }
 
 
+int dp_connect(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 /* One request on a fresh connection (HTTP/1.0: the daemon closes after answering); the whole answer,
  * malloc'd ("" when nothing came). `headers`: extra lines, each ending in CRLF. */
 char *dp_http(int port, const char *method, const char *path, const char *headers)
 {
     char *buf = calloc(1, 1 << 17);
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-        if (fd >= 0)
-            close(fd);
+    int fd = dp_connect(port);
+    if (fd < 0)
         return buf;
-    }
     char req[1024];
     int n = snprintf(req, sizeof req, "%s %s HTTP/1.0\r\nContent-Length: 0\r\n%s\r\n", method, path, headers);
     size_t len = 0;

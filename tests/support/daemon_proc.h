@@ -48,6 +48,8 @@ int dp_free_port(void);
 /* One HTTP/1.0 request to 127.0.0.1:port on a fresh connection; the whole answer, malloc'd ("" when
  * nothing came). `headers`: extra lines, each ending in CRLF ("" for none). */
 char *dp_http(int port, const char *method, const char *path, const char *headers);
+/* A connected socket to 127.0.0.1:port, or -1. */
+int dp_connect(int port);
 /* The status of an answer from dp_http (0 when there is none). */
 int dp_http_status(const char *resp);
 int64_t dp_now_ms(void);

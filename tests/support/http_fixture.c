@@ -71,7 +71,37 @@ static int h_big(void *ctx, const eb_http_req_t *req, const char *body, eb_http_
     return 0;
 }
 
+/* POST /stream: the body streamed (eb_http_server_stream), counted and summed as it arrives; the answer
+ * says what came, and how many earlier streams were abandoned. */
+static uint64_t hf_stream_bytes, hf_stream_sum;
+static int hf_stream_aborts;
+
+static int s_stream(void *ctx, const eb_http_req_t *req, const char *chunk, size_t n, uint64_t off, const char **why)
+{
+    (void)ctx, (void)req, (void)why;
+    if (!chunk) {
+        hf_stream_aborts++;
+        return 0;
+    }
+    if (off == 0)
+        hf_stream_bytes = hf_stream_sum = 0;
+    for (size_t i = 0; i < n; i++)
+        hf_stream_sum += (unsigned char)chunk[i];
+    hf_stream_bytes += n;
+    return 0;
+}
+
+static int h_stream(void *ctx, const eb_http_req_t *req, const char *body, eb_http_resp_t *r)
+{
+    (void)ctx, (void)body;
+    eb_http_resp_printf(r, "{\"bytes\":%llu,\"sum\":%llu,\"aborts\":%d}\n",
+                        (unsigned long long)(req->content_length ? hf_stream_bytes : 0),
+                        (unsigned long long)(req->content_length ? hf_stream_sum : 0), hf_stream_aborts);
+    return 0;
+}
+
 const eb_http_route_t hf_routes[] = {
+    {"/stream", EB_HTTP_M(POST), 0, 1 << 20, h_stream, NULL},
     {"/big", EB_HTTP_M(GET), 0, 0, h_big, NULL},
     {"/metrics", EB_HTTP_M(GET), 0, 0, h_metrics, NULL},
     {"/api/v1/status", EB_HTTP_M(GET), 0, 0, h_status, NULL},
@@ -97,7 +127,8 @@ pid_t hf_start(const eb_http_config_t *cfg, const char *token, int *port)
             fprintf(stderr, "http fixture: %s\n", conns ? err : "no memory");
             _exit(1);
         }
-        if (token && eb_http_server_set_token(&hf_srv, token, strlen(token)) != 0)
+        if ((token && eb_http_server_set_token(&hf_srv, token, strlen(token)) != 0) ||
+            eb_http_server_stream(&hf_srv, "/stream", s_stream) != 0)
             _exit(1);
         int pt = eb_http_server_port(&hf_srv);
         if (write(p[1], &pt, sizeof pt) != (ssize_t)sizeof pt)

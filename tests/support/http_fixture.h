@@ -4,7 +4,8 @@
  *   GET  /api/v1/status    {"halts":N}
  *   POST /api/v1/halt      control (bearer token), N+1
  *   POST|PUT /echo         the body back (limit 1024 bytes)
- *   GET  /big              60,000 bytes (to fill a slow reader's window) */
+ *   GET  /big              60,000 bytes (to fill a slow reader's window)
+ *   POST /stream           a streamed body (up to 1 MiB): {"bytes","sum","aborts"} */
 #ifndef EB_TESTS_HTTP_FIXTURE_H
 #define EB_TESTS_HTTP_FIXTURE_H
 

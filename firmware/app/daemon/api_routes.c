@@ -3,6 +3,7 @@
  * outcome (never the token). */
 #include "app/daemon/api_routes.h"
 
+#include "app/daemon/api_control.h"
 #include "app/daemon/api_read.h"
 #include "app/daemon/dashboard.h"
 #include "app/daemon/http_state.h"
@@ -116,13 +117,23 @@ static void control_journal(eb_daemon_t *d, const eb_http_req_t *req, int status
 static int control_reply(const eb_daemon_t *d, eb_http_resp_t *r, int status, int changed, const char *why)
 {
     r->status = status;
-    eb_http_resp_printf(r, "{\"ok\":%s,\"changed\":%s,\"message\":", status == 200 ? "true" : "false",
+    eb_http_resp_printf(r, "{\"ok\":%s,\"changed\":%s,\"message\":", status / 100 == 2 ? "true" : "false",
                         changed ? "true" : "false");
     eb_json_str(r, why);
     eb_http_resp_printf(r, ",\"disarm_reasons\":");
     reasons_json(r, eb_dstatus_arming(d));
     eb_http_resp_printf(r, "}\n");
     return 0;
+}
+
+void eb_dapi_control_journal(eb_daemon_t *d, const eb_http_req_t *req, int status, const char *what, const char *why)
+{
+    control_journal(d, req, status, what, why);
+}
+
+int eb_dapi_control_reply(const eb_daemon_t *d, eb_http_resp_t *r, int status, int changed, const char *why)
+{
+    return control_reply(d, r, status, changed, why);
 }
 
 static int control_answer(eb_daemon_t *d, const eb_http_req_t *req, eb_http_resp_t *r, int status, int changed,
@@ -209,6 +220,8 @@ void eb_dapi_routes(eb_daemon_t *d, eb_http_route_t *rt)
     rt[3] = (eb_http_route_t){"/openapi.json", EB_HTTP_M(GET), 0, 0, eb_dopenapi_handler, d};
     rt[4] = (eb_http_route_t){"/api/v1/rearm", EB_HTTP_M(POST), 1, 0, h_rearm, d};
     rt[5] = (eb_http_route_t){"/api/v1/disarm", EB_HTTP_M(POST), 1, 0, h_disarm, d};
-    eb_dapi_read_routes(d, rt + 6);
-    eb_ddash_routes(d, rt + 6 + EB_DAPI_READ_ROUTES);
+    rt[6] = (eb_http_route_t){"/api/v1/halt", EB_HTTP_M(POST), 1, 0, h_disarm, d}; /* SPEC's name; disarm is its alias */
+    eb_dapi_read_routes(d, rt + 7);
+    eb_ddash_routes(d, rt + 7 + EB_DAPI_READ_ROUTES);
+    eb_dcontrol_routes(d, rt + 7 + EB_DAPI_READ_ROUTES + EB_DDASH_ROUTES);
 }

@@ -1,6 +1,6 @@
 /* The routes of the operator surface (docs/api.md): GET /health, GET /api/v1/status, GET /openapi.json,
- * GET /metrics, the control routes POST /api/v1/rearm and /api/v1/disarm (bearer token), and the read
- * routes of api_read.h. */
+ * GET /metrics, the control routes POST /api/v1/rearm and /api/v1/halt (alias /api/v1/disarm) (bearer
+ * token), the read routes of api_read.h and the other control routes of api_control.h. */
 #ifndef EB_APP_DAEMON_API_ROUTES_H
 #define EB_APP_DAEMON_API_ROUTES_H
 
@@ -9,5 +9,9 @@
 
 /* Fills the EB_DHTTP_ROUTES entries (http_state.h), each with d as its context. */
 void eb_dapi_routes(eb_daemon_t *d, eb_http_route_t *routes);
+/* For the other control routes (api_control.c): a control call's journal event and log line, and its JSON
+ * answer {"ok","changed","message","disarm_reasons"}. */
+void eb_dapi_control_journal(eb_daemon_t *d, const eb_http_req_t *req, int status, const char *what, const char *why);
+int eb_dapi_control_reply(const eb_daemon_t *d, eb_http_resp_t *r, int status, int changed, const char *why);
 
 #endif

@@ -58,6 +58,7 @@ int eb_dhttp_start(eb_daemon_t *d, char *err, size_t cap)
                        EB_DHTTP_CONNS, sizeof *d->http);
     memset(&d->http->srv, 0, sizeof d->http->srv);
     d->http->reader = NULL;
+    memset(d->http->routes, 0, sizeof d->http->routes); /* spare entries stay empty (no path: never matched) */
     eb_dapi_routes(d, d->http->routes);
     eb_http_config_t cfg = eb_http_default_config();
     cfg.port = port;
@@ -71,7 +72,7 @@ int eb_dhttp_start(eb_daemon_t *d, char *err, size_t cap)
     /* the token after the start (which clears it); a bad token file stops the listener again */
     int rc = eb_http_server_start(&d->http->srv, &cfg, d->http->conns, &d->loop, d->http->routes, EB_DHTTP_ROUTES,
                                   err, cap);
-    if (rc == 0 && load_token(d, err, cap) != 0) {
+    if (rc == 0 && (load_token(d, err, cap) != 0 || eb_dcontrol_start(d, err, cap) != 0)) {
         eb_http_server_stop(&d->http->srv);
         rc = -1;
     }

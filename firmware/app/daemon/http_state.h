@@ -3,6 +3,7 @@
 #ifndef EB_APP_DAEMON_HTTP_STATE_H
 #define EB_APP_DAEMON_HTTP_STATE_H
 
+#include "app/daemon/api_control.h"
 #include "app/daemon/api_read.h"
 #include "app/daemon/dashboard.h"
 #include "app/daemon/internal.h"
@@ -10,13 +11,15 @@
 #include "app/journal_read.h"
 
 #define EB_DHTTP_CONNS 16 /* ~1.4 MiB of buffers from the arena; the operator, Prometheus, a dashboard */
-#define EB_DHTTP_ROUTES (6 + EB_DAPI_READ_ROUTES + EB_DDASH_ROUTES) /* api_routes.c's, api_read.c's, dashboard.c's */
+/* api_routes.c's, api_read.c's, dashboard.c's, api_control.c's, and spare ones (zeroed: never matched) */
+#define EB_DHTTP_ROUTES (7 + EB_DAPI_READ_ROUTES + EB_DDASH_ROUTES + EB_DCONTROL_ROUTES + 2)
 
 struct eb_dhttp {
     eb_http_server_t srv;
     eb_http_route_t routes[EB_DHTTP_ROUTES];
     const char *cors[EB_HTTP_CORS_MAX];
     eb_journal_reader_t *reader; /* the read endpoints' journal connection (NULL: it did not open) */
+    eb_dupload_t upload; /* api_control.c: POST /api/v1/model's file while it streams */
     eb_http_conn_t conns[EB_DHTTP_CONNS];
 };
 

@@ -15,7 +15,7 @@
  *   jwrite.c      journal transactions: a failure disarms and rolls the daemon back to the last commit
  *   snapshot.c    the engine snapshot written with every commit
  *   http.c        the operator surface: start, token (state in http_state.h); routes in api_routes.c,
- *                 metrics_daemon.c, openapi.c
+ *                 api_read.c, api_control.c, metrics_daemon.c, openapi.c
  *   config.c, log.c   (called from anywhere above)
  */
 #ifndef EB_APP_DAEMON_INTERNAL_H
@@ -70,6 +70,8 @@ typedef struct {                 /* lifecycle.c */
     int ready;                   /* 1: lc holds the journal's state; 2: restored from the snapshot, unchecked */
     int last_reason;             /* the last decision journalled (-1: none yet) */
     int64_t last_day;
+    char consent[32];            /* api_control.c: the model the operator consented to promote ("": none;
+                                  * journal state lifecycle.consent) */
 } eb_dlife_t;
 
 /* orders.c: the daemon's own view of its orders at the broker, by client id (the engine's intent each

@@ -39,7 +39,7 @@ void eb_dkill_settle(eb_daemon_t *d)
     if (latched) {
         int64_t t = d->pipe->engine.has_bar ? d->pipe->engine.last_time_ms : 0;
         int nc = eb_dorders_cancel_entries(d, "kill switch");
-        int nf = d->app.flatten_on_kill ? eb_dorders_flatten(d, t) : 0;
+        int nf = d->app.flatten_on_kill ? eb_dorders_flatten(d, t, "kill_switch") : 0;
         snprintf(detail, sizeof detail, "latched: %d open orders cancelled, %d positions flattened%s", nc, nf,
                  eb_button_faulted(&k->button) ? " (the line could not be read)" : "");
     } else {

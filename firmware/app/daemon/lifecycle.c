@@ -49,6 +49,10 @@ static void load(eb_daemon_t *d, int64_t bar_ms)
     if (l->ready != 2 || l->lc.state != (int32_t)st || l->lc.since_ms != since)
         eb_lc_track_init(&l->lc, st, since); /* no snapshot, or one older than the row: no trades kept */
     l->ready = 1;
+    if (eb_journal_state_get(d->jw.j, "lifecycle.consent", l->consent, sizeof l->consent) < 0) {
+        eb_dj_check(d, -1, "lifecycle.consent (unreadable)");
+        l->consent[0] = '\0';
+    }
     if (rc == 1 && eb_dj_begin(d)) {
         eb_dj_check(d, eb_journal_lifecycle_set(d->jw.j, strategy(d), "incubation", bar_ms, bar_ms), "lifecycle");
         snprintf(detail, sizeof detail, "%s: incubation (paper) from this bar", strategy(d));
@@ -57,18 +61,22 @@ static void load(eb_daemon_t *d, int64_t bar_ms)
 }
 
 /* The box's one way to ask the rule: validated (a model reaches the box only signed, after the host's
- * validation), and no consent (the API cannot give it yet). */
-static void ask(const eb_dlife_t *l, int64_t now_ms, eb_lc_params_t *p, eb_lc_decision_t *dec)
+ * validation), and consented when the operator consented to the running model (POST
+ * /api/v1/lifecycle/consent; a consent to an earlier model does not carry over). */
+static void ask(const eb_daemon_t *d, int64_t now_ms, eb_lc_params_t *p, eb_lc_decision_t *dec)
 {
+    const eb_dlife_t *l = &d->t.life;
+    int consent = l->consent[0] && d->models.store.active >= 0 &&
+                  strcmp(l->consent, d->models.store.manifest.model_id) == 0;
     *p = eb_lc_params_default();
-    eb_lc_track_decide(&l->lc, p, now_ms, 1, 0, dec);
+    eb_lc_track_decide(&l->lc, p, now_ms, 1, consent, dec);
 }
 
 int eb_dlc_outlook(const eb_daemon_t *d, int64_t now_ms, eb_lc_params_t *p, eb_lc_decision_t *out)
 {
     if (d->t.life.ready != 1)
         return -1;
-    ask(&d->t.life, now_ms, p, out);
+    ask(d, now_ms, p, out);
     return 0;
 }
 
@@ -78,7 +86,7 @@ static int decide(eb_daemon_t *d, int64_t now_ms)
     eb_lc_params_t p;
     eb_lc_decision_t dec;
     eb_lc_state_t from = (eb_lc_state_t)l->lc.state;
-    ask(l, now_ms, &p, &dec);
+    ask(d, now_ms, &p, &dec);
     if (dec.action == EB_LC_HOLD && (int)dec.reason == l->last_reason)
         return 0; /* journal changes, not every evaluation */
     l->last_reason = (int)dec.reason;

@@ -4,9 +4,10 @@
  *
  * The stage and when it began live in the journal's lifecycle table, keyed by the strategy name. A box
  * with no row starts the strategy in incubation at its first bar: a model reaches the box only signed,
- * after the host's validation. Promotion to production needs the operator's consent, which only the API
- * can give (not there yet), so on the box the rule reports "awaiting the operator's consent" once the other
- * criteria hold; a demotion from production is applied and journalled as an alert. Times are bar times:
+ * after the host's validation. Promotion to production needs the operator's consent to the running model,
+ * which only the API gives (POST /api/v1/lifecycle/consent, journal state lifecycle.consent); without it the
+ * rule reports "awaiting the operator's consent" once the other criteria hold (production still trades
+ * paper in this build: there is no live broker); a demotion from production is applied and journalled as an alert. Times are bar times:
  * in replay they are the replayed market's, as every other record of the daemon. */
 #ifndef EB_APP_DAEMON_LIFECYCLE_H
 #define EB_APP_DAEMON_LIFECYCLE_H

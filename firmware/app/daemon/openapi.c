@@ -42,6 +42,17 @@
     "\"403\":" ERROR_REPLY("Control is off: no token file is configured.") ","                          \
     "\"409\":{" JSON_REPLY("Refused; message says why.", CONTROL_SCHEMA) "}" extra "}}}"
 
+/* A control call with a JSON body: its schema inline, and the 400 a malformed one gets. */
+#define CONTROL_JSON(id, summary, desc, body_schema, extra)                                               \
+    "{\"post\":{\"operationId\":\"" id "\",\"summary\":\"" summary "\",\"description\":\"" desc "\","     \
+    "\"security\":[{\"bearer\":[]}],\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{"    \
+    "\"schema\":" body_schema "}}},\"responses\":{\"200\":{" JSON_REPLY("Done (or nothing to do).", CONTROL_SCHEMA) "}," \
+    "\"400\":{" JSON_REPLY("A malformed body; message says what is wrong.", CONTROL_SCHEMA) "},"              \
+    "\"401\":" ERROR_REPLY("No or a wrong bearer token.") ","                                             \
+    "\"403\":" ERROR_REPLY("Control is off: no token file is configured.") ","                          \
+    "\"409\":{" JSON_REPLY("Refused; message says why.", CONTROL_SCHEMA) "}" extra "}}}"
+#define JOURNAL_503 ",\"503\":{" JSON_REPLY("The journal is failing: nothing changed.", CONTROL_SCHEMA) "}"
+
 static const char k_doc_head[] = "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"edgebox operator API\",\"version\":";
 
 static const char k_doc_rest[] =
@@ -126,10 +137,45 @@ static const char k_doc_rest[] =
                                  ",\"503\":{" JSON_REPLY("The journal is failing: the master switch stays off.",
                                                           CONTROL_SCHEMA) "}") ","
     "\"/api/v1/disarm\":" CONTROL("disarm", "Disarm",
-                                  "Switches trading off (master switch): no new positions until a re-arm. Stops "
-                                  "keep being managed. Lasts until a re-arm, or a restart (the config's master switch then "
-                                  "applies).",
-                                  ",\"503\":{" JSON_REPLY("The journal is failing: not switched off.", CONTROL_SCHEMA) "}")
+                                  "The same as POST /api/v1/halt (its older name).",
+                                  ",\"503\":{" JSON_REPLY("The journal is failing: not switched off.", CONTROL_SCHEMA) "}") ","
+    "\"/api/v1/halt\":" CONTROL("halt", "Halt trading",
+                                "Switches trading off (master switch): no new positions until a re-arm, also "
+                                "after a restart. Stops keep being managed; open positions stay (flatten closes "
+                                "them).",
+                                ",\"503\":{" JSON_REPLY("The journal is failing: not switched off.", CONTROL_SCHEMA) "}") ","
+    "\"/api/v1/flatten\":" CONTROL("flatten", "Close every position",
+                                   "Closes every open position now at the last price and cancels the entries "
+                                   "still pending, journalled in one transaction. Trading stays armed: halt "
+                                   "first to stop new entries. 409 when nothing is open.", JOURNAL_503) ","
+    "\"/api/v1/mode\":" CONTROL_JSON("setMode", "Paper or live",
+                                     "Sets the trading mode. paper is what this build runs (no change); live is "
+                                     "refused (409) until the live gate allows it: live trading is not available "
+                                     "in this build.",
+                                     "{\"type\":\"object\",\"required\":[\"mode\"],\"properties\":{\"mode\":{"
+                                     "\"type\":\"string\",\"enum\":[\"paper\",\"live\"]}}}", "") ","
+    "\"/api/v1/lifecycle/consent\":" CONTROL_JSON("giveConsent", "Consent to promotion",
+                                                  "The operator's consent that the lifecycle rule asks for before "
+                                                  "the running model goes to production: named by its model id "
+                                                  "(another id is refused, 409), kept in the journal.",
+                                                  "{\"type\":\"object\",\"required\":[\"model_id\",\"stage\"],"
+                                                  "\"properties\":{\"model_id\":" STR ",\"stage\":{\"type\":"
+                                                  "\"string\",\"enum\":[\"production\"]}}}", JOURNAL_503) ","
+    "\"/api/v1/model\":{\"post\":{\"operationId\":\"uploadModel\",\"summary\":\"Upload a signed model\","
+    "\"description\":\"A signed model blob (edgebox model sign) as the body, streamed into the model drop "
+    "directory. The box verifies it, installs it into the free slot and swaps it between two bars; the result "
+    "shows in GET /api/v1/status (model) and GET /api/v1/events (kind model). Larger than "
+    "appliance.max_model_kib: 413, the running model untouched.\",\"security\":[{\"bearer\":[]}],"
+    "\"requestBody\":{\"required\":true,\"content\":{\"application/octet-stream\":{\"schema\":{"
+    "\"type\":\"string\",\"contentEncoding\":\"binary\"}}}},\"responses\":{"
+    "\"202\":{" JSON_REPLY("Received; verified and installed next (or refused, see the events).", CONTROL_SCHEMA) "},"
+    "\"400\":" ERROR_REPLY("An empty body, or not application/octet-stream.") ","
+    "\"401\":" ERROR_REPLY("No or a wrong bearer token.") ","
+    "\"403\":" ERROR_REPLY("Control is off: no token file is configured.") ","
+    "\"409\":" ERROR_REPLY("Another upload is in progress, or no public key is configured.") ","
+    "\"413\":" ERROR_REPLY("Larger than appliance.max_model_kib: nothing is written.") ","
+    "\"500\":" ERROR_REPLY("The upload could not be written.") ","
+    "\"503\":" ERROR_REPLY("The journal is failing: no model is accepted now.") "}}}"
     "}}\n";
 
 int eb_dopenapi_handler(void *ctx, const eb_http_req_t *req, const char *body, eb_http_resp_t *r)

@@ -331,16 +331,18 @@ int eb_dorders_cancel_entries(eb_daemon_t *d, const char *why)
     return n;
 }
 
-int eb_dorders_flatten(eb_daemon_t *d, int64_t t)
+int eb_dorders_flatten(eb_daemon_t *d, int64_t t, const char *reason)
 {
+    char why[96];
     if (!d->pipe->engine.has_bar)
         return 0;
-    cancel_all(d, EB_INTENT_EXIT, "kill switch: superseded by the flatten");
+    snprintf(why, sizeof why, "%s: superseded by the flatten", reason);
+    cancel_all(d, EB_INTENT_EXIT, why);
     eb_dorders_collect(d, NULL); /* the cancels land before the flatten asks the engine */
     eb_intent_t out[EB_ENGINE_MAX_INTENTS];
     int nf = eb_engine_flatten(E(d), EB_EXIT_FLATTEN, out, EB_ENGINE_MAX_INTENTS);
     for (int i = 0; i < nf; i++)
-        submit(d, &out[i], "kill_switch", t);
+        submit(d, &out[i], reason, t);
     eb_dorders_collect(d, NULL); /* between bars: the paper venue fills at the last price it saw */
     eb_dorders_journal(d);
     return nf;

@@ -24,8 +24,9 @@ void eb_dorders_journal(eb_daemon_t *d);
 void eb_dorders_flush(eb_daemon_t *d);
 /* The kill switch: entry orders not yet filled are cancelled (journalled with `why`). Returns how many. */
 int eb_dorders_cancel_entries(eb_daemon_t *d, const char *why);
-/* The kill switch: exits still waiting are superseded and every position is closed at once (the paper
- * venue fills between bars at the last price it saw). Returns how many positions were closed. */
-int eb_dorders_flatten(eb_daemon_t *d, int64_t t);
+/* The kill switch, or the operator (POST /api/v1/flatten): exits still waiting are superseded and every
+ * position is closed at once (the paper venue fills between bars at the last price it saw); `reason` is
+ * the orders' journalled reason ("kill_switch", "operator_flatten"). Returns how many positions were closed. */
+int eb_dorders_flatten(eb_daemon_t *d, int64_t t, const char *reason);
 
 #endif

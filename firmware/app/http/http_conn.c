@@ -16,6 +16,7 @@ const char *eb_http_status_text(int status)
     switch (status) {
     case 100: return "Continue";
     case 200: return "OK";
+    case 202: return "Accepted";
     case 204: return "No Content";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
@@ -46,6 +47,8 @@ void eb_http_conn_open(eb_http_conn_t *c, int fd, uint32_t peer, int64_t now_ms)
     c->served = 0;
     c->close_after = 0;
     c->continue_sent = 0;
+    c->stream = NULL;
+    c->streamed = 0;
     c->in_len = c->out_off = c->out_len = 0;
 }
 

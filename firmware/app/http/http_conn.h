@@ -27,6 +27,8 @@ typedef struct {
     uint32_t served;      /* requests answered on this connection (keep-alive <= max_requests) */
     int close_after;      /* close once the response is written */
     int continue_sent;    /* "100 Continue" already sent for the current request */
+    const void *stream;   /* the stream (http_server.h's eb_http_stream_route) taking this request's body (http_server.h), or NULL */
+    uint64_t streamed;    /* body bytes handed to it so far (and dropped from `in`) */
     size_t in_len, out_off, out_len;
     char in[EB_HTTP_IN_CAP];
     char out[EB_HTTP_OUT_CAP];

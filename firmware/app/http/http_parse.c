@@ -206,7 +206,8 @@ static int framing(eb_http_req_t *r, const eb_http_limits_t *lim)
         if (slice_ieq(n, "content-length")) {
             if (++ncl > 1)
                 return fail(r, 400, "more than one Content-Length");
-            if (content_length(v, lim->max_body, r) == EB_HTTP_PARSE_ERROR)
+            if (content_length(v, lim->max_stream > lim->max_body ? lim->max_stream : lim->max_body, r) ==
+                EB_HTTP_PARSE_ERROR)
                 return EB_HTTP_PARSE_ERROR;
         } else if (slice_ieq(n, "transfer-encoding")) {
             nte++;

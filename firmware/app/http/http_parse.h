@@ -37,6 +37,8 @@ typedef struct {
     size_t max_head;    /* the whole head, request line to the empty line (431 beyond) */
     size_t max_headers; /* header fields (431 beyond), <= EB_HTTP_MAX_HEADERS */
     uint64_t max_body;  /* Content-Length (413 beyond) */
+    uint64_t max_stream; /* Content-Length for a streamed body (never buffered whole; the server sets it to
+                          * its largest streaming route's limit and checks each route's own); 0: none */
 } eb_http_limits_t;
 
 typedef struct {

@@ -44,8 +44,20 @@ static void count_status(eb_http_server_t *s, int status)
     s->stats.by_code[i]++;
 }
 
+/* A streamed body that will not complete: the route's stream cleans up (its temporary file). */
+static void stream_abort(eb_http_conn_t *c)
+{
+    const struct eb_http_stream_route *st = c->stream;
+    const char *why = NULL;
+    c->stream = NULL;
+    if (st && c->streamed > 0) /* a stream that never took a chunk has nothing to clean up */
+        (void)st->fn(st->route->ctx, NULL, NULL, 0, c->streamed, &why);
+    c->streamed = 0;
+}
+
 static void conn_close(eb_http_server_t *s, eb_http_conn_t *c)
 {
+    stream_abort(c);
     eb_loop_remove_fd(s->loop, c->fd);
     (void)close(c->fd); /* nothing to do about a failed close of a socket */
     c->fd = -1;
@@ -85,6 +97,7 @@ static void queue_error(eb_http_server_t *s, eb_http_conn_t *c, int status, cons
     count_status(s, status);
     if (status == 400 || status == 413 || status == 414 || status == 431 || status == 501 || status == 505)
         s->stats.bad_requests++;
+    stream_abort(c);
     eb_http_conn_error(c, status, why);
     c->in_len = 0; /* the connection closes: nothing after this request is read */
 }
@@ -92,7 +105,7 @@ static void queue_error(eb_http_server_t *s, eb_http_conn_t *c, int status, cons
 static const eb_http_route_t *route_of(const eb_http_server_t *s, eb_http_slice_t path)
 {
     for (size_t i = 0; i < s->nroutes; i++)
-        if (strlen(s->routes[i].path) == path.n && memcmp(s->routes[i].path, path.p, path.n) == 0)
+        if (s->routes[i].path && strlen(s->routes[i].path) == path.n && memcmp(s->routes[i].path, path.p, path.n) == 0)
             return &s->routes[i];
     return NULL;
 }
@@ -193,17 +206,22 @@ static int refuse_early(eb_http_server_t *s, eb_http_conn_t *c, const eb_http_re
     return 0;
 }
 
-static void dispatch(eb_http_server_t *s, eb_http_conn_t *c, const eb_http_req_t *req)
+/* body: the request's body in the buffer, or NULL for a streamed one (already handed to the stream). */
+static void dispatch(eb_http_server_t *s, eb_http_conn_t *c, const eb_http_req_t *req, const char *body)
 {
     int keep = req->keep_alive && c->served + 1 < (uint32_t)s->cfg.max_requests;
     s->stats.requests++;
     c->served++;
-    if (refuse_early(s, c, req, 1, keep))
+    if (refuse_early(s, c, req, 1, keep)) {
+        stream_abort(c);
         return;
+    }
     const eb_http_route_t *rt = route_of(s, req->path);
     eb_http_resp_t r;
     eb_http_conn_begin(c, &r);
-    int rc = rt->fn(rt->ctx, req, c->in + req->head_len, &r);
+    c->stream = NULL; /* complete: the handler answers for it now */
+    c->streamed = 0;
+    int rc = rt->fn(rt->ctx, req, body, &r);
     char cors[256];
     const char *origin = eb_http_cors_origin(req, s->cfg.cors_origins, s->cfg.ncors);
     if (origin && !r.headers) /* an allowed page may read the answer */
@@ -217,6 +235,56 @@ static void dispatch(eb_http_server_t *s, eb_http_conn_t *c, const eb_http_req_t
         answer_text(s, c, req, 500, NULL, "response head over the buffer", keep);
 }
 
+/* Is this request's body for a streaming route (checked once its head is complete)? */
+static const struct eb_http_stream_route *streams(const eb_http_server_t *s, const eb_http_req_t *req)
+{
+    const eb_http_route_t *rt = route_of(s, req->path);
+    if (!rt || req->method == EB_HTTP_OPTIONS || !(allowed(rt) & (1u << req->method)))
+        return NULL;
+    for (int i = 0; i < s->nstreams; i++)
+        if (s->streams[i].route == rt)
+            return &s->streams[i];
+    return NULL;
+}
+
+/* A streamed body: the head is checked once (a refusal comes before any byte of the body is taken), then
+ * what has arrived goes to the route's stream and leaves the buffer; the head stays in front, so the
+ * parser sees the same head each time and `req`'s slices stay valid. 0: more to come, 1: complete,
+ * -1: answered (refused). */
+static int stream_step(eb_http_server_t *s, eb_http_conn_t *c, const eb_http_req_t *req)
+{
+    if (!c->stream) {
+        if (refuse_early(s, c, req, 0, 0)) {
+            c->in_len = 0;
+            return -1;
+        }
+        if (req->expect_continue && !c->continue_sent) {
+            static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+            (void)send(c->fd, cont, sizeof cont - 1, MSG_NOSIGNAL); /* best effort: clients go on anyway */
+        }
+        c->continue_sent = 1;
+        c->stream = streams(s, req);
+        c->streamed = 0;
+    }
+    const struct eb_http_stream_route *sr = c->stream;
+    size_t avail = c->in_len - req->head_len;
+    uint64_t left = req->content_length - c->streamed;
+    size_t n = avail < left ? avail : (size_t)left;
+    if (n > 0) {
+        const char *why = "the body was refused";
+        int st = sr->fn(sr->route->ctx, req, c->in + req->head_len, n, c->streamed, &why);
+        if (st != 0) {
+            c->stream = NULL; /* the stream refused and cleaned up itself */
+            queue_error(s, c, st, why);
+            return -1;
+        }
+        c->streamed += n;
+        memmove(c->in + req->head_len, c->in + req->head_len + n, c->in_len - req->head_len - n);
+        c->in_len -= n;
+    }
+    return c->streamed == req->content_length;
+}
+
 /* Parses what is buffered and answers it, request after request (pipelining) while each answer is
  * written at once; called after a read and after an answer was written. A loop, not recursion: a
  * buffer of tiny pipelined requests must not grow the stack (and max_requests bounds the loop). */
@@ -225,7 +293,23 @@ static void process(eb_http_server_t *s, eb_http_conn_t *c)
     while (c->state == EB_HTTP_CONN_READING && c->in_len > 0) {
         eb_http_req_t req;
         int r = eb_http_parse(c->in, c->in_len, &s->cfg.limits, &req);
-        if (r == EB_HTTP_PARSE_ERROR) {
+        if (r != EB_HTTP_PARSE_ERROR && req.head_len > 0 && (c->stream || streams(s, &req))) {
+            req.peer = c->peer;
+            int st = stream_step(s, c, &req);
+            if (st == 0)
+                return;
+            if (st == 1) {
+                dispatch(s, c, &req, NULL);
+                if (c->close_after) {
+                    c->in_len = 0;
+                } else { /* the body left already: what follows the head is the next request */
+                    memmove(c->in, c->in + req.head_len, c->in_len - req.head_len);
+                    c->in_len -= req.head_len;
+                }
+                c->continue_sent = 0;
+                c->req_start_ms = c->in_len > 0 ? now_of(s) : -1;
+            }
+        } else if (r == EB_HTTP_PARSE_ERROR) {
             queue_error(s, c, req.status, req.reason);
         } else if (r == EB_HTTP_PARSE_INCOMPLETE) {
             if (req.head_len == 0 || c->continue_sent)
@@ -245,7 +329,7 @@ static void process(eb_http_server_t *s, eb_http_conn_t *c)
         } else {
             size_t used = req.total_len;
             req.peer = c->peer;
-            dispatch(s, c, &req); /* the body is read in place: the rest moves only afterwards */
+            dispatch(s, c, &req, c->in + req.head_len); /* the body is read in place: the rest moves only afterwards */
             if (c->close_after) {
                 c->in_len = 0;
             } else {
@@ -460,6 +544,7 @@ int eb_http_server_start(eb_http_server_t *s, const eb_http_config_t *cfg, eb_ht
     s->nroutes = nroutes;
     s->accept_paused_until = 0;
     s->token_len = 0;
+    s->nstreams = 0;
     for (int i = 0; i < s->cfg.max_conns; i++) {
         s->conns[i].state = EB_HTTP_CONN_FREE;
         s->conns[i].fd = -1;
@@ -504,6 +589,18 @@ int eb_http_server_set_token(eb_http_server_t *s, const char *token, size_t len)
 }
 
 int eb_http_server_port(const eb_http_server_t *s) { return s->port; }
+
+int eb_http_server_stream(eb_http_server_t *s, const char *path, eb_http_stream_t fn)
+{
+    eb_http_slice_t p = {path, strlen(path)};
+    const eb_http_route_t *rt = route_of(s, p);
+    if (!rt || s->nstreams == EB_HTTP_MAX_STREAMS)
+        return -1;
+    s->streams[s->nstreams++] = (struct eb_http_stream_route){rt, fn};
+    if (rt->max_body > s->cfg.limits.max_stream)
+        s->cfg.limits.max_stream = rt->max_body; /* the parser lets such a length through to the route's check */
+    return 0;
+}
 
 void eb_http_server_stop(eb_http_server_t *s)
 {

@@ -3,7 +3,7 @@
  * table (cfg.max_conns entries of eb_http_conn_t, ~88 KiB each with their buffers) once, at start-up.
  *
  * Limits (docs/api.md "Limits"): request line 4 KiB (414), head 8 KiB and 64 fields (431), body per route
- * (413), a whole request within 10 s of its first byte (408, against slowloris), keep-alive idle 5 s and
+ * (413; a route registered with eb_http_server_stream takes a body larger than the buffer, piece by piece), a whole request within 10 s of its first byte (408, against slowloris), keep-alive idle 5 s and
  * at most 100 requests per connection, 64 connections and 8 per client address (the next is answered 503
  * and closed). Control routes need "Authorization: Bearer <token>" (401), compared in constant time; without a
  * token configured they answer 403. OPTIONS on a route is a CORS preflight (http_cors.h). */
@@ -20,13 +20,23 @@
 #define EB_HTTP_MAX_CONNS 64
 #define EB_HTTP_TOKEN_MAX 128
 #define EB_HTTP_NCODES 17 /* the statuses the server answers, and one "other" */
+#define EB_HTTP_MAX_STREAMS 2 /* routes whose body is streamed */
 
 /* Answers one request: fills r (status, content type, body). 0, or -1 for a 500. `body` holds
  * req->content_length bytes. */
 typedef int (*eb_http_handler_t)(void *ctx, const eb_http_req_t *req, const char *body, eb_http_resp_t *r);
 
+/* A streamed body (eb_http_server_stream: a route whose body is larger than the connection's buffer, e.g. a model upload): once
+ * the head has passed every check (method, token, size), the body is handed over piece by piece as it
+ * arrives, `off` bytes already given, then the route's handler answers (with body NULL). chunk NULL and
+ * n 0: the request is abandoned (the client went away, timed out, or a previous chunk was refused), the
+ * stream cleans up (called only after it took a chunk). Returns 0 to go on, or an HTTP status (e.g. 409, 500, 503) to answer at once with
+ * `why` (a static sentence) and close. */
+typedef int (*eb_http_stream_t)(void *ctx, const eb_http_req_t *req, const char *chunk, size_t n, uint64_t off,
+                                const char **why);
+
 typedef struct {
-    const char *path;  /* exact match on the path (without the query) */
+    const char *path;  /* exact match on the path (without the query); NULL: an unused entry */
     unsigned methods;  /* EB_HTTP_M(GET) | ...; HEAD is allowed wherever GET is */
     int auth;          /* 1: a control route, bearer token required */
     uint32_t max_body; /* 413 beyond; 0 for routes that take none */
@@ -66,6 +76,11 @@ typedef struct {
     size_t token_len;
     eb_http_stats_t stats;
     eb_http_conn_t *conns; /* cfg.max_conns of them, the caller's */
+    struct eb_http_stream_route {
+        const eb_http_route_t *route;
+        eb_http_stream_t fn;
+    } streams[EB_HTTP_MAX_STREAMS];
+    int nstreams;
 } eb_http_server_t;
 
 /* The defaults above, on 127.0.0.1:8080. */
@@ -78,6 +93,9 @@ int eb_http_server_start(eb_http_server_t *s, const eb_http_config_t *cfg, eb_ht
 /* The control token (empty: control is off, every control route answers 403). -1 when longer than EB_HTTP_TOKEN_MAX-1. */
 int eb_http_server_set_token(eb_http_server_t *s, const char *token, size_t len);
 int eb_http_server_port(const eb_http_server_t *s);
+/* The route at `path` takes its body streamed through fn (after eb_http_server_start), up to the route's
+ * max_body, which may then exceed the buffer. 0, or -1 (no such route, or EB_HTTP_MAX_STREAMS already). */
+int eb_http_server_stream(eb_http_server_t *s, const char *path, eb_http_stream_t fn);
 /* The statuses counted one by one in stats.by_code (a fixed set, so the metric's series never change);
  * the last entry is 0: any other status. EB_HTTP_NCODES entries. */
 const int *eb_http_counted_codes(void);

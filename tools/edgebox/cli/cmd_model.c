@@ -18,6 +18,7 @@
 #include "tools/edgebox/model/model_lanes.h"
 #include "tools/edgebox/cli/commands.h"
 #include "tools/edgebox/model/model_push.h"
+#include "tools/edgebox/cli/remote.h"
 #include "tools/edgebox/model/model_compile.h"
 
 EB_COMMAND(model, "compile, predict with, sign, verify and inspect tree models (model help)")
@@ -435,6 +436,8 @@ static void usage(FILE *f)
             "                     [--now T]\n"
             "       edgebox model inspect --in M.signed\n"
             "       edgebox model push --in M.signed (--state-dir DIR | --drop-dir DIR)\n"
+            "       edgebox model push --in M.signed --host H[:PORT] --token-file F [--timeout S]\n"
+            "                     (over the box's API: the normal way; edgebox status shows the result)\n"
             "MODEL: XGBoost JSON or LightGBM text; T: unix seconds or YYYY-MM-DD[THH:MM:SSZ]\n");
 }
 
@@ -448,6 +451,9 @@ int cmd_model(int argc, char **argv)
     int help = argc >= 2 && (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
     for (int i = 2; i < argc && !help; i++)
         help = !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h");
+    for (int i = 2; argc >= 2 && !strcmp(argv[1], "push") && i < argc && !help; i++)
+        if (!strcmp(argv[i], "--host")) /* a box over the network rather than a local drop directory */
+            return eb_remote_model_push(argc, argv);
     for (size_t i = 0; argc >= 2 && i < sizeof sub / sizeof sub[0] && !help; i++)
         if (!strcmp(argv[1], sub[i].name))
             return sub[i].fn(argc, argv);
