@@ -44,7 +44,11 @@ int eb_notify_send(eb_notify_t *n, const char *msg)
 {
     if (n->fd < 0)
         return 0;
-    ssize_t w = sendto(n->fd, msg, strlen(msg), MSG_NOSIGNAL, (const struct sockaddr *)&n->addr, n->addr_len);
+    /* MSG_DONTWAIT: a service manager that stops reading fills the socket's queue, and a blocking send
+     * would then freeze the main loop, kill switch included. A dropped WATCHDOG=1 is the right failure:
+     * enough of them and the manager restarts us, as it should for a box it cannot hear. */
+    ssize_t w = sendto(n->fd, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT, (const struct sockaddr *)&n->addr,
+                       n->addr_len);
     return w == (ssize_t)strlen(msg) ? 0 : -1;
 }
 

@@ -162,6 +162,36 @@ TEST(watchdog_interval)
     CHECK(strstr(err, "WATCHDOG_PID='x1'") != NULL);
 }
 
+/* A receiver that never reads: its queue fills, and then a send fails at once instead of blocking the
+ * caller (the daemon's loop) until the manager reads again. The alarm turns a block into a failed run. */
+TEST(full_receiver_never_blocks)
+{
+    char name[128];
+    snprintf(name, sizeof name, "@eb-notify-full-%d", (int)getpid());
+    int rx = bind_receiver(name);
+    CHECK(rx >= 0);
+    if (rx < 0)
+        return;
+    eb_notify_t n;
+    char err[256] = "";
+    CHECK_EQ_INT(eb_notify_open(&n, name, err, sizeof err), 0);
+    alarm(10);
+    int sent = 0, refused = 0;
+    for (int i = 0; i < 100000 && !refused; i++) {
+        if (eb_notify_watchdog(&n) == 0)
+            sent++;
+        else
+            refused++;
+    }
+    alarm(0);
+    CHECK_MSG(sent > 0 && refused == 1, "sent %d, refused %d", sent, refused);
+    char buf[64];
+    CHECK_EQ_INT(recv_one(rx, buf, sizeof buf), 10); /* what was queued is intact, and room again... */
+    CHECK_EQ_INT(eb_notify_watchdog(&n), 0);         /* ...lets the next one through */
+    eb_notify_close(&n);
+    close(rx);
+}
+
 int main(void)
 {
     RUN(path_socket);
@@ -170,5 +200,6 @@ int main(void)
     RUN(disabled_without_socket);
     RUN(bad_socket_values);
     RUN(watchdog_interval);
+    RUN(full_receiver_never_blocks);
     return eb_check_report();
 }
