@@ -5,7 +5,7 @@
  * connection's fixed buffer without being held whole. */
 #include "app/daemon/api_control.h"
 
-#include "app/daemon/api_routes.h"
+#include "app/daemon/control_reply.h"
 #include "app/daemon/http_state.h"
 #include "app/daemon/jwrite.h"
 #include "app/daemon/lifecycle.h"
@@ -25,16 +25,16 @@ static int refuse_failing_journal(eb_daemon_t *d, const eb_http_req_t *req, eb_h
 {
     if (!d->jw.failing)
         return 0;
-    eb_dapi_control_journal(d, req, 503, what, "the journal is failing: nothing changed; try again once it writes");
-    eb_dapi_control_reply(d, r, 503, 0, "the journal is failing: nothing changed; try again once it writes");
+    eb_dctl_journal(d, req, 503, what, "the journal is failing: nothing changed; try again once it writes");
+    eb_dctl_reply(d, r, 503, 0, "the journal is failing: nothing changed; try again once it writes");
     return 1;
 }
 
 static int answer(eb_daemon_t *d, const eb_http_req_t *req, eb_http_resp_t *r, int status, int changed,
                   const char *what, const char *why)
 {
-    eb_dapi_control_journal(d, req, status, what, why);
-    return eb_dapi_control_reply(d, r, status, changed, why);
+    eb_dctl_journal(d, req, status, what, why);
+    return eb_dctl_reply(d, r, status, changed, why);
 }
 
 /* The body's string member `key` into out: 0, or -1 with a message for the 400 (in msg). */
@@ -243,8 +243,8 @@ static int h_model(void *ctx, const eb_http_req_t *req, const char *body, eb_htt
     snprintf(why, sizeof why, "received %llu bytes as %s: it is verified and, if accepted, installed between two "
                               "bars (see GET /api/v1/status \"model\" and GET /api/v1/events)",
              (unsigned long long)req->content_length, name);
-    eb_dapi_control_journal(d, req, 202, "model upload", why);
-    eb_dapi_control_reply(d, r, 202, 1, why);
+    eb_dctl_journal(d, req, 202, "model upload", why);
+    eb_dctl_reply(d, r, 202, 1, why);
     return 0;
 }
 

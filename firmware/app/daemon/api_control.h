@@ -8,18 +8,10 @@
 #define EB_APP_DAEMON_API_CONTROL_H
 
 #include "app/daemon/internal.h"
+#include "app/daemon/route_counts.h"
 #include "app/http/http_server.h"
 
-#define EB_DCONTROL_ROUTES 4
 #define EB_DCONTROL_JSON_MAX 1024 /* the bodies of mode and consent */
-
-/* One model upload at a time: its temporary file in the drop directory while the body streams. */
-typedef struct {
-    int fd;                /* -1: no upload in progress */
-    char tmp[EB_PATH_MAX + 32];
-    char why[160];         /* the refusal of the last chunk (the server answers with it) */
-    int64_t started_mono;
-} eb_dupload_t;
 
 /* Fills EB_DCONTROL_ROUTES entries, each with d as its context. */
 void eb_dcontrol_routes(eb_daemon_t *d, eb_http_route_t *routes);

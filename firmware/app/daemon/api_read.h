@@ -6,9 +6,9 @@
 #define EB_APP_DAEMON_API_READ_H
 
 #include "app/daemon/internal.h"
+#include "app/daemon/route_counts.h"
 #include "app/http/http_server.h"
 
-#define EB_DAPI_READ_ROUTES 6
 #define EB_DAPI_READ_LIMIT_DEFAULT 50
 #define EB_DAPI_READ_LIMIT_MAX 200
 

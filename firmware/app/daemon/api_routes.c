@@ -5,6 +5,7 @@
 
 #include "app/daemon/api_control.h"
 #include "app/daemon/api_read.h"
+#include "app/daemon/control_reply.h"
 #include "app/daemon/dashboard.h"
 #include "app/daemon/http_state.h"
 #include "app/daemon/jwrite.h"
@@ -37,18 +38,6 @@ static const char *kill_state(const eb_daemon_t *d)
     return eb_kill_state_name(eb_button_state(&d->kill.button));
 }
 
-static void reasons_json(eb_http_resp_t *r, eb_arming_t m)
-{
-    int first = 1;
-    eb_http_resp_printf(r, "[");
-    for (int i = 0; i < EB_DISARM_COUNT; i++)
-        if (eb_arming_has(m, (eb_disarm_reason_t)i)) {
-            eb_http_resp_printf(r, "%s\"%s\"", first ? "" : ",", eb_disarm_reason_name((eb_disarm_reason_t)i));
-            first = 0;
-        }
-    eb_http_resp_printf(r, "]");
-}
-
 /* The net position in base units: + long, - short, 0 flat (the open slots, not the pending entries). */
 static double net_position(const eb_engine_t *e)
 {
@@ -68,7 +57,7 @@ static int h_status(void *ctx, const eb_http_req_t *req, const char *body, eb_ht
     eb_http_resp_printf(r, "{\"version\":");
     eb_json_str(r, EB_VERSION);
     eb_http_resp_printf(r, ",\"mode\":\"paper\",\"armed\":%s,\"disarm_reasons\":", m ? "false" : "true");
-    reasons_json(r, m);
+    eb_dctl_reasons_json(r, m);
     eb_http_resp_printf(r, ",\"kill_switch\":");
     eb_json_str(r, kill_state(d));
     eb_http_resp_printf(r, ",\"bars\":%llu,\"equity\":", (unsigned long long)d->t.bars);
@@ -91,12 +80,11 @@ static int h_health(void *ctx, const eb_http_req_t *req, const char *body, eb_ht
     eb_arming_t bad = eb_dstatus_arming(d) & UNHEALTHY;
     r->status = bad ? 503 : 200;
     eb_http_resp_printf(r, "{\"status\":\"%s\",\"reasons\":", bad ? "unhealthy" : "ok");
-    reasons_json(r, bad);
+    eb_dctl_reasons_json(r, bad);
     eb_http_resp_printf(r, "}\n");
     return 0;
 }
 
-/* A control call's journal event and log line: "rearm from 127.0.0.1: 409 ...". */
 /* The operator's disarm survives a restart: written with the call's event, in its transaction. */
 static void persist_disarm(eb_daemon_t *d, const char *value)
 {
@@ -105,42 +93,11 @@ static void persist_disarm(eb_daemon_t *d, const char *value)
                     "operator.disarmed");
 }
 
-static void control_journal(eb_daemon_t *d, const eb_http_req_t *req, int status, const char *what, const char *why)
-{
-    char who[INET_ADDRSTRLEN] = "?", detail[200];
-    (void)inet_ntop(AF_INET, &req->peer, who, sizeof who);
-    snprintf(detail, sizeof detail, "%s from %s: %d %s", what, who, status, why);
-    eb_dj_event(d, eb_clock_realtime_ms(), "arming", detail); /* the journal's kinds: a control call arms or disarms */
-    eb_dlog(d, status == 200 ? 5 : 4, "%s", detail);
-}
-
-static int control_reply(const eb_daemon_t *d, eb_http_resp_t *r, int status, int changed, const char *why)
-{
-    r->status = status;
-    eb_http_resp_printf(r, "{\"ok\":%s,\"changed\":%s,\"message\":", status / 100 == 2 ? "true" : "false",
-                        changed ? "true" : "false");
-    eb_json_str(r, why);
-    eb_http_resp_printf(r, ",\"disarm_reasons\":");
-    reasons_json(r, eb_dstatus_arming(d));
-    eb_http_resp_printf(r, "}\n");
-    return 0;
-}
-
-void eb_dapi_control_journal(eb_daemon_t *d, const eb_http_req_t *req, int status, const char *what, const char *why)
-{
-    control_journal(d, req, status, what, why);
-}
-
-int eb_dapi_control_reply(const eb_daemon_t *d, eb_http_resp_t *r, int status, int changed, const char *why)
-{
-    return control_reply(d, r, status, changed, why);
-}
-
 static int control_answer(eb_daemon_t *d, const eb_http_req_t *req, eb_http_resp_t *r, int status, int changed,
                           const char *what, const char *why)
 {
-    control_journal(d, req, status, what, why);
-    return control_reply(d, r, status, changed, why);
+    eb_dctl_journal(d, req, status, what, why);
+    return eb_dctl_reply(d, r, status, changed, why);
 }
 
 /* While the journal fails, a change could not be written, and recover.c's roll-back to the last commit
@@ -166,13 +123,13 @@ static int h_disarm(void *ctx, const eb_http_req_t *req, const char *body, eb_ht
     d->operator_disarmed = 1;
     eb_dstatus_update(d);
     persist_disarm(d, "1");
-    control_journal(d, req, 200, "disarm", changed ? "master switch off" : "already off");
+    eb_dctl_journal(d, req, 200, "disarm", changed ? "master switch off" : "already off");
     if (d->pipe->engine.cfg.master_switch) { /* the event's commit failed and rolled the engine back */
         d->operator_disarmed = 0;
-        return control_reply(d, r, 503, 0, "the journal is failing: not switched off (the journal reason disarms "
+        return eb_dctl_reply(d, r, 503, 0, "the journal is failing: not switched off (the journal reason disarms "
                                             "meanwhile); try again");
     }
-    return control_reply(d, r, 200, changed, changed ? "master switch off" : "already off");
+    return eb_dctl_reply(d, r, 200, changed, changed ? "master switch off" : "already off");
 }
 
 static int h_rearm(void *ctx, const eb_http_req_t *req, const char *body, eb_http_resp_t *r)
@@ -203,13 +160,13 @@ static int h_rearm(void *ctx, const eb_http_req_t *req, const char *body, eb_htt
     const char *why = rc == EB_BUTTON_REARM_OK ? (master ? "kill switch re-armed, master switch on" : "kill switch re-armed")
                       : master                 ? "master switch on"
                                                : "nothing to re-arm";
-    control_journal(d, req, 200, "rearm", why);
+    eb_dctl_journal(d, req, 200, "rearm", why);
     if (master && !d->pipe->engine.cfg.master_switch) { /* the event's commit failed and rolled it back */
         d->operator_disarmed = 1;
-        return control_reply(d, r, 503, rc == EB_BUTTON_REARM_OK,
+        return eb_dctl_reply(d, r, 503, rc == EB_BUTTON_REARM_OK,
                              "the journal is failing: the master switch stays off; try again");
     }
-    return control_reply(d, r, 200, rc == EB_BUTTON_REARM_OK || master, why);
+    return eb_dctl_reply(d, r, 200, rc == EB_BUTTON_REARM_OK || master, why);
 }
 
 void eb_dapi_routes(eb_daemon_t *d, eb_http_route_t *rt)
@@ -221,7 +178,7 @@ void eb_dapi_routes(eb_daemon_t *d, eb_http_route_t *rt)
     rt[4] = (eb_http_route_t){"/api/v1/rearm", EB_HTTP_M(POST), 1, 0, h_rearm, d};
     rt[5] = (eb_http_route_t){"/api/v1/disarm", EB_HTTP_M(POST), 1, 0, h_disarm, d};
     rt[6] = (eb_http_route_t){"/api/v1/halt", EB_HTTP_M(POST), 1, 0, h_disarm, d}; /* SPEC's name; disarm is its alias */
-    eb_dapi_read_routes(d, rt + 7);
-    eb_ddash_routes(d, rt + 7 + EB_DAPI_READ_ROUTES);
-    eb_dcontrol_routes(d, rt + 7 + EB_DAPI_READ_ROUTES + EB_DDASH_ROUTES);
+    eb_dapi_read_routes(d, rt + EB_DAPI_ROUTES);
+    eb_ddash_routes(d, rt + EB_DAPI_ROUTES + EB_DAPI_READ_ROUTES);
+    eb_dcontrol_routes(d, rt + EB_DAPI_ROUTES + EB_DAPI_READ_ROUTES + EB_DDASH_ROUTES);
 }

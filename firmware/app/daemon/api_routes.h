@@ -9,9 +9,5 @@
 
 /* Fills the EB_DHTTP_ROUTES entries (http_state.h), each with d as its context. */
 void eb_dapi_routes(eb_daemon_t *d, eb_http_route_t *routes);
-/* For the other control routes (api_control.c): a control call's journal event and log line, and its JSON
- * answer {"ok","changed","message","disarm_reasons"}. */
-void eb_dapi_control_journal(eb_daemon_t *d, const eb_http_req_t *req, int status, const char *what, const char *why);
-int eb_dapi_control_reply(const eb_daemon_t *d, eb_http_resp_t *r, int status, int changed, const char *why);
 
 #endif

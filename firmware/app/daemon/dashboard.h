@@ -6,9 +6,9 @@
 #define EB_APP_DAEMON_DASHBOARD_H
 
 #include "app/daemon/internal.h"
+#include "app/daemon/route_counts.h"
 #include "app/http/http_server.h"
 
-#define EB_DDASH_ROUTES 2
 
 /* Fills EB_DDASH_ROUTES entries, each with d as its context, and hashes the page's script and style for
  * its policy (once; the page answers 500 if that failed). */

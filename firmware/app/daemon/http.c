@@ -3,6 +3,7 @@
  * bar or the kill switch. */
 #include "app/daemon/http.h"
 
+#include "app/daemon/api_control.h"
 #include "app/daemon/api_routes.h"
 #include "app/daemon/http_state.h"
 #include "app/daemon/log.h"

@@ -3,16 +3,22 @@
 #ifndef EB_APP_DAEMON_HTTP_STATE_H
 #define EB_APP_DAEMON_HTTP_STATE_H
 
-#include "app/daemon/api_control.h"
-#include "app/daemon/api_read.h"
-#include "app/daemon/dashboard.h"
 #include "app/daemon/internal.h"
+#include "app/daemon/route_counts.h"
 #include "app/http/http_server.h"
 #include "app/journal_read.h"
 
 #define EB_DHTTP_CONNS 16 /* ~1.4 MiB of buffers from the arena; the operator, Prometheus, a dashboard */
 /* api_routes.c's, api_read.c's, dashboard.c's, api_control.c's, and spare ones (zeroed: never matched) */
-#define EB_DHTTP_ROUTES (7 + EB_DAPI_READ_ROUTES + EB_DDASH_ROUTES + EB_DCONTROL_ROUTES + 2)
+#define EB_DHTTP_ROUTES (EB_DAPI_ROUTES + EB_DAPI_READ_ROUTES + EB_DDASH_ROUTES + EB_DCONTROL_ROUTES + 2)
+
+/* One model upload at a time: its temporary file in the drop directory while the body streams. */
+typedef struct {
+    int fd;                /* -1: no upload in progress */
+    char tmp[EB_PATH_MAX + 32];
+    char why[160];         /* the refusal of the last chunk (the server answers with it) */
+    int64_t started_mono;
+} eb_dupload_t;
 
 struct eb_dhttp {
     eb_http_server_t srv;
