@@ -9,7 +9,7 @@
  *   switch, journalled naming the sender); /rearm is refused and changes nothing;
  * - a server that accepts and never answers does not slow the bar loop (the replay takes as long as
  *   without Telegram, give or take a second) nor the kill switch (disarmed within 500 ms);
- * - the token is in no log line, and a token file others may read stops start-up. */
+ * - the token is in no log line nor in GET /api/v1/config, and a token file others may read stops start-up. */
 #define _GNU_SOURCE /* memmem */
 #include "tests/support/check.h"
 #include "tests/support/daemon_proc.h"
@@ -434,6 +434,12 @@ TEST(halt_only_from_the_chat_and_never_rearm)
     CHECK_MSG(sent_wait(from, "equity ", 10000) >= 0, "no answer to /profit");
     fake_update(CHAT, "/trades");
     CHECK_MSG(sent_wait(from, "closed trades, newest first:", 10000) >= 0, "no answer to /trades");
+    /* GET /api/v1/config: the token file's path is redacted (its name says token), the token never there */
+    pump();
+    char *cfg = dp_http(r->http_port, "GET", "/api/v1/config", "");
+    CHECK_MSG(cfg && strstr(cfg, "\"token_file\":\"[redacted]\"") && !strstr(cfg, "tg-token") && !strstr(cfg, TOKEN),
+              "GET /api/v1/config: %s", cfg ? cfg : "(nothing)");
+    free(cfg);
     CHECK_EQ_INT(stop(r), 0);
     CHECK_EQ_INT(dp_sql_int(r->db, "select count(*) from events where kind='arming' and detail like "
                                    "'disarm from Telegram chat " CHAT " (@tester): master switch off'", -1), 1);
