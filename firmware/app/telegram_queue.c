@@ -24,11 +24,23 @@ size_t eb_tg_split_len(const char *text, size_t len, size_t limit)
     return cut > 0 ? cut : limit;
 }
 
-int eb_tgq_push(eb_tg_queue_t *q, const char *text, size_t len)
+/* Removes the message at offset `at` from the head (the later ones move up). */
+static void remove_at(eb_tg_queue_t *q, int at)
+{
+    for (int i = at; i + 1 < q->n; i++)
+        q->slot[(q->head + i) % q->cap] = q->slot[(q->head + i + 1) % q->cap];
+    q->n--;
+}
+
+int eb_tgq_push(eb_tg_queue_t *q, const char *text, size_t len, int evict, int sending)
 {
     int queued = 0;
     while (len > 0) {
         size_t part = eb_tg_split_len(text, len, EB_TG_TEXT_MAX);
+        if (q->n == q->cap && evict && !(sending && q->n == 1)) {
+            remove_at(q, sending ? 1 : 0);
+            q->dropped++;
+        }
         if (q->n == q->cap) {
             q->dropped++;
         } else {

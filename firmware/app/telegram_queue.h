@@ -31,8 +31,11 @@ typedef struct {
 
 void eb_tgq_init(eb_tg_queue_t *q, eb_tg_msg_t *slots, int cap);
 /* Queues `text` (len bytes), split into parts of at most EB_TG_TEXT_MAX. Returns the parts queued; the
- * parts that did not fit are counted in dropped. An empty text queues nothing. */
-int eb_tgq_push(eb_tg_queue_t *q, const char *text, size_t len);
+ * parts that did not fit are counted in dropped. An empty text queues nothing. With `evict`, a full
+ * queue drops its oldest message instead (counted), so that what matters most (the kill switch, an
+ * error) is never the one lost behind a burst of trades. The oldest is kept while it is being sent
+ * (`sending`): then the next oldest goes (and with nothing else queued, the new text is dropped). */
+int eb_tgq_push(eb_tg_queue_t *q, const char *text, size_t len, int evict, int sending);
 /* The oldest message, or NULL when the queue is empty; it stays queued until eb_tgq_pop. */
 const eb_tg_msg_t *eb_tgq_peek(const eb_tg_queue_t *q);
 void eb_tgq_pop(eb_tg_queue_t *q);

@@ -366,10 +366,12 @@ TEST(trades_and_kill_switch_are_notified)
     /* the replay is over when the model's bars are done; the press comes after it */
     for (int i = 0; i < 300 && !dp_file_contains(r->log, "replay finished"); i++)
         dp_notify_pump(&r->rx, 100);
-    /* the replay's notifications drained (at 10/s; a queue of 32 drops what does not fit, counted) */
-    for (int i = 0; i < 100 && metric(r, "edgebox_telegram_queued") != 0; i++)
-        dp_notify_pump(&r->rx, 100);
-    CHECK_EQ_INT((long)metric(r, "edgebox_telegram_queued"), 0);
+    /* the queue (32) is still full of the replay's trades (10/s): the kill switch's messages evict the
+     * oldest of them rather than being dropped */
+    if (metric(r, "edgebox_telegram_queued") >= 30)
+        CHECK(metric(r, "edgebox_telegram_dropped_total") > 0);
+    else /* a slow machine: the replay took long enough for the queue to drain */
+        CHECK_SKIP("the queue was not full at the press: eviction not exercised");
     int from = sent_count();
     CHECK_EQ_INT(gpio(r, "press"), 0);
     CHECK_MSG(sent_wait(from, "[kill switch] pressed", 15000) >= 0, "no kill-switch press notification");

@@ -15,17 +15,17 @@ TEST(queue_bounded_and_counted)
     eb_tg_queue_t q;
     eb_tgq_init(&q, g_slots, 4);
     CHECK(eb_tgq_peek(&q) == NULL);
-    CHECK_EQ_INT(eb_tgq_push(&q, "", 0), 0);
+    CHECK_EQ_INT(eb_tgq_push(&q, "", 0, 0, 0), 0);
     char t[8];
     for (int i = 0; i < 6; i++) {
         snprintf(t, sizeof t, "m%d", i);
-        CHECK_EQ_INT(eb_tgq_push(&q, t, strlen(t)), i < 4 ? 1 : 0);
+        CHECK_EQ_INT(eb_tgq_push(&q, t, strlen(t), 0, 0), i < 4 ? 1 : 0);
     }
     CHECK_EQ_INT(q.n, 4);
     CHECK_EQ_INT(q.dropped, 2);
     CHECK_EQ_STR(eb_tgq_peek(&q)->text, "m0"); /* the oldest first: what was dropped is the newest */
     eb_tgq_pop(&q);
-    CHECK_EQ_INT(eb_tgq_push(&q, "m6", 2), 1); /* the ring wraps */
+    CHECK_EQ_INT(eb_tgq_push(&q, "m6", 2, 0, 0), 1); /* the ring wraps */
     const char *want[] = {"m1", "m2", "m3", "m6"};
     for (int i = 0; i < 4; i++) {
         CHECK_EQ_STR(eb_tgq_peek(&q)->text, want[i]);
@@ -34,6 +34,31 @@ TEST(queue_bounded_and_counted)
     CHECK(eb_tgq_peek(&q) == NULL);
     eb_tgq_pop(&q); /* popping an empty queue changes nothing */
     CHECK_EQ_INT(q.n, 0);
+}
+
+TEST(urgent_messages_evict_the_oldest)
+{
+    eb_tg_queue_t q;
+    eb_tgq_init(&q, g_slots, 4);
+    const char *m[] = {"t0", "t1", "t2", "t3"};
+    for (int i = 0; i < 4; i++)
+        eb_tgq_push(&q, m[i], 2, 0, 0);
+    CHECK_EQ_INT(eb_tgq_push(&q, "k1", 2, 1, 0), 1); /* full: the oldest goes */
+    CHECK_EQ_INT(q.dropped, 1);
+    CHECK_EQ_STR(eb_tgq_peek(&q)->text, "t1");
+    CHECK_EQ_INT(eb_tgq_push(&q, "k2", 2, 1, 1), 1); /* t1 is being sent: t2 goes instead */
+    CHECK_EQ_INT(q.dropped, 2);
+    const char *want[] = {"t1", "t3", "k1", "k2"};
+    for (int i = 0; i < 4; i++) {
+        CHECK_EQ_STR(eb_tgq_peek(&q)->text, want[i]);
+        eb_tgq_pop(&q);
+    }
+    eb_tg_queue_t one;
+    eb_tgq_init(&one, g_slots, 1);
+    eb_tgq_push(&one, "a", 1, 0, 0);
+    CHECK_EQ_INT(eb_tgq_push(&one, "b", 1, 1, 1), 0); /* only the one in flight: it stays, the new one is dropped */
+    CHECK_EQ_STR(eb_tgq_peek(&one)->text, "a");
+    CHECK_EQ_INT(one.dropped, 1);
 }
 
 TEST(split_on_lines)
@@ -50,7 +75,7 @@ TEST(split_on_lines)
     CHECK_EQ_INT(eb_tg_split_len(big, 50, EB_TG_TEXT_MAX), 50); /* fits: all of it */
     eb_tg_queue_t q;
     eb_tgq_init(&q, g_slots, 4);
-    CHECK_EQ_INT(eb_tgq_push(&q, big, len), 3); /* 4000 + 4000 + 1000 */
+    CHECK_EQ_INT(eb_tgq_push(&q, big, len, 0, 0), 3); /* 4000 + 4000 + 1000 */
     size_t total = 0;
     for (const eb_tg_msg_t *m; (m = eb_tgq_peek(&q)); eb_tgq_pop(&q)) {
         CHECK(m->len <= EB_TG_TEXT_MAX);
@@ -179,6 +204,7 @@ TEST(chat_ids)
 int main(void)
 {
     RUN(queue_bounded_and_counted);
+    RUN(urgent_messages_evict_the_oldest);
     RUN(split_on_lines);
     RUN(bucket_rate_and_hold);
     RUN(retry_after_parsed);

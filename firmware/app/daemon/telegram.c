@@ -423,12 +423,13 @@ void eb_dtg_notify(eb_daemon_t *d, eb_dtg_kind_t kind, const char *text)
         return;
     char msg[EB_TG_TEXT_MAX + 64];
     size_t len = strlen(text);
+    int evict = kind == EB_DTG_KILL || kind == EB_DTG_ERROR; /* never lost behind a burst of trades */
     if (kind == EB_DTG_REPLY || len > EB_TG_TEXT_MAX) { /* a long reply is split as it is */
-        eb_tgq_push(&t->q, text, len);
+        eb_tgq_push(&t->q, text, len, evict, t->send_busy);
         return;
     }
     int n = snprintf(msg, sizeof msg, "[%s] %s", k_kind[kind], text);
-    eb_tgq_push(&t->q, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+    eb_tgq_push(&t->q, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1, evict, t->send_busy);
 }
 
 void eb_dtg_notifyf(eb_daemon_t *d, eb_dtg_kind_t kind, const char *fmt, ...)
