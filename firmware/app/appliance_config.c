@@ -198,8 +198,9 @@ static int parse_telegram(const cJSON *sec, eb_appliance_config_t *c, char *err,
                 return -1;
             c->telegram.queue = (int)n;
         } else {
-            return fail(err, cap, v->string, v, "unknown key in telegram: token_file, chat_id, api_base, "
-                                                "rate_per_minute, queue");
+            /* the value is not shown: a token pasted in here must not reach the log */
+            return eb_errf(err, cap, "appliance.telegram.%.64s: unknown key (allowed: token_file, chat_id, api_base, "
+                                     "rate_per_minute, queue; the token itself goes in token_file)", v->string);
         }
     }
     if (!c->telegram.token_file[0] || !c->telegram.chat_id[0])

@@ -1,6 +1,7 @@
 /* The Telegram notifier's pure logic: the bounded queue (full: dropped and counted), the token bucket
  * (burst, then the configured rate; a 429's hold), splitting at 4096 on line boundaries (and never inside
  * a UTF-8 character), the sendMessage body, retry_after from an error answer, commands and getUpdates. */
+#include "app/appliance_config.h"
 #include "app/telegram_queue.h"
 #include "app/telegram_text.h"
 #include "tests/support/check.h"
@@ -201,6 +202,49 @@ TEST(chat_ids)
         CHECK_MSG(eb_tg_chat_id(bad[i], &id) == -1, "'%s' accepted", bad[i]);
 }
 
+/* appliance.telegram from JSON text: 0 or -1 with err. */
+static int parse(const char *json, eb_appliance_config_t *c, char *err, size_t cap)
+{
+    cJSON *root = cJSON_Parse(json);
+    int rc = eb_appliance_config_parse(root, c, err, cap);
+    cJSON_Delete(root);
+    return rc;
+}
+
+TEST(config_section)
+{
+    eb_appliance_config_t c;
+    char err[300];
+    CHECK_EQ_INT(parse("{}", &c, err, sizeof err), 0);
+    CHECK_EQ_INT(c.telegram.on, 0); /* absent: off */
+    CHECK_EQ_INT(parse("{\"telegram\": {\"token_file\": \"/t\", \"chat_id\": \"-100123\"}}", &c, err, sizeof err), 0);
+    CHECK_EQ_INT(c.telegram.on, 1);
+    CHECK_EQ_STR(c.telegram.api_base, "https://api.telegram.org");
+    CHECK_EQ_INT(c.telegram.rate_per_minute, 20);
+    CHECK_EQ_INT(c.telegram.queue, 64);
+    static const struct {
+        const char *json, *err;
+    } bad[] = {
+        {"{\"telegram\": {\"token_file\": \"/t\"}}", "appliance.telegram: token_file and chat_id are both required"},
+        {"{\"telegram\": {\"token_file\": \"/t\", \"chat_id\": 123}}", "appliance.telegram.chat_id: 123 is not allowed"},
+        {"{\"telegram\": {\"token_file\": \"/t\", \"chat_id\": \"@chan\"}}", "appliance.telegram.chat_id: \"@chan\""},
+        {"{\"telegram\": {\"token_file\": \"/t\", \"chat_id\": \"1\", \"api_base\": \"http://x/\"}}",
+         "appliance.telegram.api_base: \"http://x/\" is not allowed"},
+        {"{\"telegram\": {\"token_file\": \"/t\", \"chat_id\": \"1\", \"rate_per_minute\": 0}}",
+         "appliance.telegram.rate_per_minute: 0 is not allowed (an integer in 1..600)"},
+        {"{\"telegram\": {\"token_file\": \"/t\", \"chat_id\": \"1\", \"queue\": 1000}}",
+         "appliance.telegram.queue: 1000 is not allowed (an integer in 4..256)"},
+        {"{\"telegram\": {\"token\": \"123:abc\"}}", "appliance.telegram.token: unknown key (allowed: token_file"},
+        {"{\"telegram\": true}", "appliance.telegram: true is not allowed (an object)"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err[0] = '\0';
+        CHECK_MSG(parse(bad[i].json, &c, err, sizeof err) == -1 && strstr(err, bad[i].err), "%s: '%s', want '%s'",
+                  bad[i].json, err, bad[i].err);
+        CHECK_MSG(!strstr(err, "123:abc"), "the pasted token is in the error: %s", err);
+    }
+}
+
 int main(void)
 {
     RUN(queue_bounded_and_counted);
@@ -212,5 +256,6 @@ int main(void)
     RUN(commands);
     RUN(updates_parsed);
     RUN(chat_ids);
+    RUN(config_section);
     return eb_check_report();
 }
