@@ -24,33 +24,63 @@ size_t eb_tg_split_len(const char *text, size_t len, size_t limit)
     return cut > 0 ? cut : limit;
 }
 
-/* Removes the message at offset `at` from the head (the later ones move up). */
-static void remove_at(eb_tg_queue_t *q, int at)
+static eb_tg_msg_t *at(eb_tg_queue_t *q, int i) { return &q->slot[(q->head + i) % q->cap]; }
+
+/* Removes the message at offset i from the head (the later ones move up). */
+static void remove_at(eb_tg_queue_t *q, int i)
 {
-    for (int i = at; i + 1 < q->n; i++)
-        q->slot[(q->head + i) % q->cap] = q->slot[(q->head + i + 1) % q->cap];
+    for (; i + 1 < q->n; i++)
+        *at(q, i) = *at(q, i + 1);
     q->n--;
 }
 
-int eb_tgq_push(eb_tg_queue_t *q, const char *text, size_t len, int evict, int sending)
+/* Room for an urgent message in a full queue: the oldest ordinary message goes, else the oldest urgent
+ * one; never the one in flight. 0, or -1 when there is nothing to drop. */
+static int make_room(eb_tg_queue_t *q, int first)
+{
+    int victim = -1;
+    for (int i = first; i < q->n && victim < 0; i++)
+        if (!at(q, i)->urgent)
+            victim = i;
+    if (victim < 0 && first < q->n)
+        victim = first;
+    if (victim < 0)
+        return -1;
+    remove_at(q, victim);
+    q->dropped++;
+    return 0;
+}
+
+static int put(eb_tg_queue_t *q, const char *text, size_t part, int urgent, int sending)
+{
+    int first = sending ? 1 : 0; /* the message in flight stays where it is */
+    if (q->n == q->cap && (!urgent || make_room(q, first) != 0)) {
+        q->dropped++;
+        return 0;
+    }
+    int pos = q->n;
+    if (urgent) { /* after the urgent ones already waiting, before every ordinary one */
+        pos = first < q->n ? first : q->n;
+        while (pos < q->n && at(q, pos)->urgent)
+            pos++;
+        for (int i = q->n; i > pos; i--)
+            *at(q, i) = *at(q, i - 1);
+    }
+    eb_tg_msg_t *m = at(q, pos);
+    memcpy(m->text, text, part);
+    m->text[part] = '\0';
+    m->len = (uint16_t)part;
+    m->urgent = (uint8_t)(urgent != 0);
+    q->n++;
+    return 1;
+}
+
+int eb_tgq_push(eb_tg_queue_t *q, const char *text, size_t len, int urgent, int sending)
 {
     int queued = 0;
     while (len > 0) {
         size_t part = eb_tg_split_len(text, len, EB_TG_TEXT_MAX);
-        if (q->n == q->cap && evict && !(sending && q->n == 1)) {
-            remove_at(q, sending ? 1 : 0);
-            q->dropped++;
-        }
-        if (q->n == q->cap) {
-            q->dropped++;
-        } else {
-            eb_tg_msg_t *m = &q->slot[(q->head + q->n) % q->cap];
-            memcpy(m->text, text, part);
-            m->text[part] = '\0';
-            m->len = (uint16_t)part;
-            q->n++;
-            queued++;
-        }
+        queued += put(q, text, part, urgent, sending);
         text += part;
         len -= part;
     }

@@ -1,8 +1,8 @@
 /* The outgoing side of the Telegram notifier, as pure logic the unit tests drive (no I/O, no clock, no
  * allocation: the caller passes the time and the storage):
  *
- * - a bounded FIFO of messages on a fixed array: a message that does not fit is dropped and counted,
- *   never waited for (the loop must not block on a slow or absent Bot API);
+ * - a bounded queue of messages on a fixed array, in order, urgent ones first: a message that does not
+ *   fit is dropped and counted, never waited for (the loop must not block on a slow or absent Bot API);
  * - a token bucket per chat (Telegram allows about one message a second to one chat): `rate_per_minute`
  *   refills it, EB_TGQ_BURST messages may go back to back;
  * - a hold: after a 429 nothing is sent before the time its retry_after names;
@@ -20,6 +20,7 @@
 
 typedef struct {
     uint16_t len;
+    uint8_t urgent;
     char text[EB_TG_TEXT_MAX + 1];
 } eb_tg_msg_t;
 
@@ -31,10 +32,11 @@ typedef struct {
 
 void eb_tgq_init(eb_tg_queue_t *q, eb_tg_msg_t *slots, int cap);
 /* Queues `text` (len bytes), split into parts of at most EB_TG_TEXT_MAX. Returns the parts queued; the
- * parts that did not fit are counted in dropped. An empty text queues nothing. With `evict`, a full
- * queue drops its oldest message instead (counted), so that what matters most (the kill switch, an
- * error) is never the one lost behind a burst of trades. The oldest is kept while it is being sent
- * (`sending`): then the next oldest goes (and with nothing else queued, the new text is dropped). */
+ * parts that did not fit are counted in dropped. An empty text queues nothing. An `urgent` text (the
+ * kill switch, an error, an answer to the operator) goes before every ordinary message, after the
+ * urgent ones already waiting, and in a full queue it drops the oldest ordinary message (else the
+ * oldest urgent one) instead of itself: a burst of trades can neither hide nor delay it. The oldest
+ * message stays first while it is being sent (`sending`). */
 int eb_tgq_push(eb_tg_queue_t *q, const char *text, size_t len, int evict, int sending);
 /* The oldest message, or NULL when the queue is empty; it stays queued until eb_tgq_pop. */
 const eb_tg_msg_t *eb_tgq_peek(const eb_tg_queue_t *q);

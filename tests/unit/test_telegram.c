@@ -37,21 +37,40 @@ TEST(queue_bounded_and_counted)
     CHECK_EQ_INT(q.n, 0);
 }
 
-TEST(urgent_messages_evict_the_oldest)
+TEST(urgent_messages_go_first_and_make_room)
 {
     eb_tg_queue_t q;
     eb_tgq_init(&q, g_slots, 4);
     const char *m[] = {"t0", "t1", "t2", "t3"};
     for (int i = 0; i < 4; i++)
         eb_tgq_push(&q, m[i], 2, 0, 0);
-    CHECK_EQ_INT(eb_tgq_push(&q, "k1", 2, 1, 0), 1); /* full: the oldest goes */
-    CHECK_EQ_INT(q.dropped, 1);
-    CHECK_EQ_STR(eb_tgq_peek(&q)->text, "t1");
-    CHECK_EQ_INT(eb_tgq_push(&q, "k2", 2, 1, 1), 1); /* t1 is being sent: t2 goes instead */
+    CHECK_EQ_INT(eb_tgq_push(&q, "t4", 2, 0, 0), 0); /* full: an ordinary one is dropped */
+    CHECK_EQ_INT(eb_tgq_push(&q, "k1", 2, 1, 0), 1); /* full: the oldest ordinary one goes, k1 goes first */
     CHECK_EQ_INT(q.dropped, 2);
-    const char *want[] = {"t1", "t3", "k1", "k2"};
+    CHECK_EQ_STR(eb_tgq_peek(&q)->text, "k1");
+    CHECK_EQ_INT(eb_tgq_push(&q, "k2", 2, 1, 1), 1); /* k1 in flight stays first; t1 goes; k2 after k1 */
+    CHECK_EQ_INT(q.dropped, 3);
+    const char *want[] = {"k1", "k2", "t2", "t3"};
     for (int i = 0; i < 4; i++) {
         CHECK_EQ_STR(eb_tgq_peek(&q)->text, want[i]);
+        eb_tgq_pop(&q);
+    }
+    /* not full: an urgent one still goes before the ordinary ones, but after a message in flight */
+    eb_tgq_push(&q, "t5", 2, 0, 0);
+    eb_tgq_push(&q, "t6", 2, 0, 0);
+    eb_tgq_push(&q, "k3", 2, 1, 1);
+    const char *want2[] = {"t5", "k3", "t6"};
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ_STR(eb_tgq_peek(&q)->text, want2[i]);
+        eb_tgq_pop(&q);
+    }
+    /* all urgent and full: the oldest urgent one not in flight goes */
+    for (int i = 0; i < 4; i++)
+        eb_tgq_push(&q, m[i], 2, 1, 0);
+    CHECK_EQ_INT(eb_tgq_push(&q, "k4", 2, 1, 1), 1);
+    const char *want3[] = {"t0", "t2", "t3", "k4"};
+    for (int i = 0; i < 4; i++) {
+        CHECK_EQ_STR(eb_tgq_peek(&q)->text, want3[i]);
         eb_tgq_pop(&q);
     }
     eb_tg_queue_t one;
@@ -248,7 +267,7 @@ TEST(config_section)
 int main(void)
 {
     RUN(queue_bounded_and_counted);
-    RUN(urgent_messages_evict_the_oldest);
+    RUN(urgent_messages_go_first_and_make_room);
     RUN(split_on_lines);
     RUN(bucket_rate_and_hold);
     RUN(retry_after_parsed);

@@ -423,13 +423,14 @@ void eb_dtg_notify(eb_daemon_t *d, eb_dtg_kind_t kind, const char *text)
         return;
     char msg[EB_TG_TEXT_MAX + 64];
     size_t len = strlen(text);
-    int evict = kind == EB_DTG_KILL || kind == EB_DTG_ERROR; /* never lost behind a burst of trades */
+    /* the kill switch, errors and answers to the operator go before the trades waiting */
+    int urgent = kind == EB_DTG_KILL || kind == EB_DTG_ERROR || kind == EB_DTG_REPLY;
     if (kind == EB_DTG_REPLY || len > EB_TG_TEXT_MAX) { /* a long reply is split as it is */
-        eb_tgq_push(&t->q, text, len, evict, t->send_busy);
+        eb_tgq_push(&t->q, text, len, urgent, t->send_busy);
         return;
     }
     int n = snprintf(msg, sizeof msg, "[%s] %s", k_kind[kind], text);
-    eb_tgq_push(&t->q, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1, evict, t->send_busy);
+    eb_tgq_push(&t->q, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1, urgent, t->send_busy);
 }
 
 void eb_dtg_notifyf(eb_daemon_t *d, eb_dtg_kind_t kind, const char *fmt, ...)
