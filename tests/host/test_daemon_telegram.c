@@ -457,6 +457,19 @@ TEST(halt_only_from_the_chat_and_never_rearm)
     CHECK_MSG(cfg && strstr(cfg, "\"token_file\":\"[redacted]\"") && !strstr(cfg, "tg-token") && !strstr(cfg, TOKEN),
               "GET /api/v1/config: %s", cfg ? cfg : "(nothing)");
     free(cfg);
+    /* the telegram families pass promtool (when it is installed) */
+    if (system("command -v promtool >/dev/null 2>&1") != 0) {
+        CHECK_SKIP("promtool not installed (Debian's prometheus package)");
+    } else {
+        char path[3000], cmd[6100];
+        char *m = dp_http(r->http_port, "GET", "/metrics", "");
+        const char *body = m ? strstr(m, "\r\n\r\n") : NULL;
+        snprintf(path, sizeof path, "%s/metrics.txt", r->casedir);
+        CHECK(body && strstr(body, "edgebox_telegram_sent_total") && dp_write_file(path, body + 4) == 0);
+        snprintf(cmd, sizeof cmd, "promtool check metrics < %s > %s.out 2>&1", path, path);
+        CHECK_MSG(system(cmd) == 0, "promtool check metrics complained: see %s.out", path);
+        free(m);
+    }
     CHECK_EQ_INT(stop(r), 0);
     CHECK_EQ_INT(dp_sql_int(r->db, "select count(*) from events where kind='arming' and detail like "
                                    "'disarm from Telegram chat " CHAT " (@tester): master switch off'", -1), 1);
