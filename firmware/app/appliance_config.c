@@ -1,5 +1,6 @@
 #include "app/appliance_config.h"
 #include "app/klines.h"
+#include "app/telegram_text.h"
 #include "common/errf.h"
 
 #include <math.h>
@@ -25,6 +26,9 @@ void eb_appliance_config_default(eb_appliance_config_t *c)
     c->stale_grace_ms = 30000;
     c->lock_memory = 1;
     snprintf(c->http.bind, sizeof c->http.bind, "127.0.0.1");
+    snprintf(c->telegram.api_base, sizeof c->telegram.api_base, "https://api.telegram.org");
+    c->telegram.rate_per_minute = 20;
+    c->telegram.queue = 64;
 }
 
 static int fail(char *err, size_t cap, const char *key, const cJSON *v, const char *allowed)
@@ -167,6 +171,49 @@ static int parse_http(const cJSON *sec, eb_appliance_config_t *c, char *err, siz
     return 0;
 }
 
+/* The telegram section: token_file and chat_id are required (the token file's mode is checked at start). */
+static int parse_telegram(const cJSON *sec, eb_appliance_config_t *c, char *err, size_t cap)
+{
+    if (!cJSON_IsObject(sec))
+        return fail(err, cap, "telegram", sec, "an object");
+    const cJSON *v;
+    cJSON_ArrayForEach(v, sec)
+    {
+        long n;
+        int64_t id;
+        if (strcmp(v->string, "token_file") == 0) {
+            if (get_string(v, "telegram.token_file", c->telegram.token_file, sizeof c->telegram.token_file, err, cap))
+                return -1;
+        } else if (strcmp(v->string, "chat_id") == 0) {
+            if (!cJSON_IsString(v) || eb_tg_chat_id(v->valuestring, &id) != 0)
+                return fail(err, cap, "telegram.chat_id", v, "a decimal chat id as a string, such as \"123456789\"");
+            snprintf(c->telegram.chat_id, sizeof c->telegram.chat_id, "%s", v->valuestring);
+        } else if (strcmp(v->string, "api_base") == 0) {
+            if (!cJSON_IsString(v) || (strncmp(v->valuestring, "http://", 7) && strncmp(v->valuestring, "https://", 8)) ||
+                strlen(v->valuestring) > 200 || v->valuestring[strlen(v->valuestring) - 1] == '/')
+                return fail(err, cap, "telegram.api_base", v, "an http:// or https:// URL of at most 200 characters, "
+                                                              "no trailing slash");
+            snprintf(c->telegram.api_base, sizeof c->telegram.api_base, "%s", v->valuestring);
+        } else if (strcmp(v->string, "rate_per_minute") == 0) {
+            if (get_int(v, "telegram.rate_per_minute", 1, 600, &n, err, cap))
+                return -1;
+            c->telegram.rate_per_minute = (int)n;
+        } else if (strcmp(v->string, "queue") == 0) {
+            if (get_int(v, "telegram.queue", 4, 256, &n, err, cap))
+                return -1;
+            c->telegram.queue = (int)n;
+        } else {
+            /* the value is not shown: a token pasted in here must not reach the log */
+            return eb_errf(err, cap, "appliance.telegram.%.64s: unknown key (allowed: token_file, chat_id, api_base, "
+                                     "rate_per_minute, queue; the token itself goes in token_file)", v->string);
+        }
+    }
+    if (!c->telegram.token_file[0] || !c->telegram.chat_id[0])
+        return eb_errf(err, cap, "appliance.telegram: token_file and chat_id are both required");
+    c->telegram.on = 1;
+    return 0;
+}
+
 static int parse_speed(const cJSON *v, eb_appliance_config_t *c, char *err, size_t cap)
 {
     if (cJSON_IsString(v) && strcmp(v->valuestring, "max") == 0) {
@@ -223,6 +270,8 @@ static int parse_key(const cJSON *v, eb_appliance_config_t *c, char *err, size_t
         return parse_killswitch(v, c, err, cap);
     if (strcmp(k, "http") == 0)
         return parse_http(v, c, err, cap);
+    if (strcmp(k, "telegram") == 0)
+        return parse_telegram(v, c, err, cap);
     if (strcmp(k, "lock_memory") == 0) {
         if (!cJSON_IsBool(v))
             return fail(err, cap, k, v, "true or false");
@@ -247,7 +296,7 @@ static int parse_key(const cJSON *v, eb_appliance_config_t *c, char *err, size_t
     return fail(err, cap, k, v,
                 "unknown key; allowed: mode, board, board_dir, state_dir, arena_mib, killswitch, source, replay_file, "
                 "replay_speed, exchange_url, interval, public_key, trial_bars, max_model_kib, stale_grace_ms, "
-                "lock_memory, rt_priority, http");
+                "lock_memory, rt_priority, http, telegram");
 }
 
 int eb_appliance_config_parse(const cJSON *section, eb_appliance_config_t *c, char *err, size_t errcap)

@@ -45,6 +45,14 @@ typedef struct {
         int ncors;
         int allow_plain_lan;      /* allow_plain_http_lan: a non-loopback bind without TLS (default off) */
     } http;
+    struct {                      /* "telegram": notifications and read-only commands (docs/telegram.md) */
+        int on;                   /* the section is present */
+        char token_file[EB_PATH_MAX]; /* the bot token, 0600 */
+        char chat_id[24];         /* decimal chat id, the only chat served */
+        char api_base[EB_PATH_MAX]; /* default https://api.telegram.org */
+        int rate_per_minute;      /* messages to the chat, default 20 */
+        int queue;                /* messages waiting at most, default 64 */
+    } telegram;
 } eb_appliance_config_t;
 
 void eb_appliance_config_default(eb_appliance_config_t *c);

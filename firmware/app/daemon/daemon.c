@@ -16,6 +16,7 @@
 #include "app/daemon/source_exchange.h"
 #include "app/daemon/source_replay.h"
 #include "app/daemon/status.h"
+#include "app/daemon/telegram.h"
 #include "app/heap.h"
 #include "app/state_lock.h"
 #include "common/errf.h"
@@ -180,6 +181,7 @@ static const step_t steps[] = {
     {"memory", reserve_memory, 1},
     {"realtime", eb_drt_setup, 1},
     {"journal", open_journal, 1},
+    {"telegram", eb_dtg_start, 1},
     {"kill switch", eb_dkill_init, 1},
     {"model", eb_dmodels_open, 1},
     {"operator disarm", restore_operator_disarm, 1},
@@ -293,6 +295,7 @@ void eb_daemon_stop(eb_daemon_t *d, const char *why)
         eb_dlog(d, 4, "STOPPING=1 could not be sent");
     if (d->stats.ready_mono_ms)
         eb_dlog_memory(d, "at stop");
+    eb_dtg_close(d); /* what is still queued is not waited for: a stop never hangs on the Bot API */
     if (d->jw.j) {
         if (d->stats.ready_mono_ms)
             eb_dmodels_pause_trial(d);

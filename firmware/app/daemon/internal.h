@@ -14,6 +14,7 @@
  *   lifecycle.c   the strategy's lifecycle on the box
  *   jwrite.c      journal transactions: a failure disarms and rolls the daemon back to the last commit
  *   snapshot.c    the engine snapshot written with every commit
+ *   telegram.c    Telegram notifications and read-only commands (telegram_cmd.c)
  *   http.c        the operator surface: start, token (state in http_state.h); routes in api_routes.c,
  *                 api_read.c, api_control.c, metrics_daemon.c, openapi.c
  *   config.c, log.c   (called from anywhere above)
@@ -194,6 +195,7 @@ struct eb_daemon {
     eb_dsource_t src;
     eb_daemon_stats_t stats;
     struct eb_dhttp *http;       /* http.c: the operator surface (NULL when off) */
+    struct eb_dtg *tg;           /* telegram.c: notifications and commands (NULL when off) */
     char config_view[EB_DCONFIG_VIEW_MAX]; /* config.c: the config file as loaded, secrets redacted (config_view.h) */
     int config_view_ok;
     FILE *log;

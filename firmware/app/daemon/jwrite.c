@@ -2,6 +2,7 @@
 
 #include "app/daemon/log.h"
 #include "app/daemon/snapshot.h"
+#include "app/daemon/telegram.h"
 #include "common/errf.h"
 #include "hal/io/clock.h"
 
@@ -52,6 +53,8 @@ static void roll_back(eb_daemon_t *d)
     if (!d->jw.outage) {
         eb_dlog(d, 2, "journal write failed (%s); trading disarmed, rolled back to the last commit, retrying "
                       "every second", d->jw.first_error);
+        eb_dtg_notifyf(d, EB_DTG_ERROR, "journal write failed (%s): trading disarmed, retrying every second",
+                       d->jw.first_error);
         d->jw.outage = 1;
         d->jw.failed_since_mono = eb_clock_monotonic_ms();
     }
@@ -151,4 +154,5 @@ void eb_dj_recovered(eb_daemon_t *d, int rerun)
     d->faults &= ~EB_FAULT_JOURNAL;
     eb_dlog(d, 5, "journal writable again after %lld ms; %d bar(s) run again from the last commit",
             (long long)outage_ms, rerun);
+    eb_dtg_notifyf(d, EB_DTG_ERROR, "journal writable again after %lld s", (long long)(outage_ms / 1000));
 }

@@ -4,6 +4,7 @@
 #include "app/daemon/log.h"
 #include "app/daemon/orders.h"
 #include "app/daemon/status.h"
+#include "app/daemon/telegram.h"
 #include "common/errf.h"
 #include "hal/io/clock.h"
 
@@ -53,6 +54,7 @@ void eb_dkill_settle(eb_daemon_t *d)
         k->latch_on_disk = latched;
         k->rearm_by[0] = '\0';
         eb_dlog(d, latched ? 1 : 5, "kill switch %s", detail);
+        eb_dtg_notify(d, EB_DTG_KILL, detail);
     }
 }
 
@@ -61,10 +63,13 @@ static void on_events(eb_daemon_t *d, int ev)
     eb_dkill_t *k = &d->kill;
     if (ev & EB_BUTTON_EV_FAULT) {
         eb_dlog(d, 2, "kill switch line unreadable, latched as pressed: %s", k->fault_text);
+        eb_dtg_notifyf(d, EB_DTG_KILL, "line unreadable, latched as pressed: %s", k->fault_text);
         k->fault_journalled = 0;
     }
-    if (ev & EB_BUTTON_EV_LATCHED)
+    if (ev & EB_BUTTON_EV_LATCHED) {
         d->stats.kill_presses++;
+        eb_dtg_notify(d, EB_DTG_KILL, "pressed: trading disarmed");
+    }
     if (ev & EB_BUTTON_EV_REARMED)
         eb_dlog(d, 5, "kill switch re-armed%s", k->fault_journalled ? " (the line fault is cleared)" : "");
     if (eb_button_faulted(&k->button) && !k->fault_journalled && eb_dj_begin(d)) {

@@ -2,6 +2,7 @@
 
 #include "app/daemon/jwrite.h"
 #include "app/daemon/log.h"
+#include "app/daemon/telegram.h"
 
 #include <string.h>
 
@@ -98,6 +99,7 @@ static int decide(eb_daemon_t *d, int64_t now_ms)
     if (dec.action == EB_LC_HOLD)
         return 0;
     eb_dlog(d, dec.action == EB_LC_DEMOTE ? 3 : 5, "lifecycle %s", detail);
+    eb_dtg_notify(d, EB_DTG_LIFECYCLE, detail);
     eb_lc_track_apply(&l->lc, &dec, now_ms);
     if (eb_dj_begin(d))
         eb_dj_check(d, eb_journal_lifecycle_set(d->jw.j, strategy(d), eb_lc_state_name(dec.next), now_ms, now_ms),

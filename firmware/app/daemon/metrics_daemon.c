@@ -5,6 +5,7 @@
 #include "app/daemon/http_state.h"
 #include "app/daemon/log.h"
 #include "app/daemon/status.h"
+#include "app/daemon/telegram.h"
 #include "app/http/http_metrics.h"
 #include "app/http/metrics_text.h"
 #include "core/reasons.h"
@@ -156,6 +157,7 @@ int eb_dmetrics_handler(void *ctx, const eb_http_req_t *req, const char *body, e
     latency_metrics(&w, d);
     arena_metrics(&w);
     process_metrics(&w, d);
+    eb_dtg_metrics(&w, d);
     eb_http_write_metrics(&w, &d->http->srv);
     if (eb_mt_finish(&w) != 0) {
         eb_dlog(d, 3, "GET /metrics: %s", w.err);

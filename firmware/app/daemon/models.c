@@ -3,6 +3,7 @@
 #include "app/daemon/jwrite.h"
 #include "app/daemon/log.h"
 #include "app/daemon/orders.h"
+#include "app/daemon/telegram.h"
 #include "common/errf.h"
 #include "common/file_read.h"
 #include "common/mkdir_p.h"
@@ -72,6 +73,7 @@ static void fall_back(eb_daemon_t *d, const char *why)
     else /* nothing to go back to: the model stays, its trial over */
         snprintf(detail, sizeof detail, "%s; no previous model to go back to, the running one stays (%s)", why, err);
     eb_dlog(d, 3, "model: %s", detail);
+    eb_dtg_notify(d, EB_DTG_MODEL, detail);
     trial_state(d, "0");
     event(d, detail);
 }
@@ -112,6 +114,7 @@ static void reject(eb_daemon_t *d, const char *name, const char *why)
     d->stats.model_refusals++;
     snprintf(detail, sizeof detail, "refused %.255s: %.400s (the running model is unchanged)", name, why);
     eb_dlog(d, 4, "model: %s", detail);
+    eb_dtg_notify(d, EB_DTG_MODEL, detail);
     event(d, detail);
     snprintf(path, sizeof path, "%s/%.255s", d->models.drop_dir, name);
     snprintf(rejected, sizeof rejected, "%s/.%.255s.rejected", d->models.drop_dir, name);
@@ -169,6 +172,7 @@ static void install(eb_daemon_t *d, const char *name)
         return;
     }
     eb_dlog(d, 5, "model: %s; evaluator %s", detail, eb_model_path_name(eb_model_path(&d->models.store.model)));
+    eb_dtg_notify(d, EB_DTG_MODEL, detail);
 }
 
 /* One drop-directory entry: a regular file is installed, anything else refused unopened. */
@@ -247,6 +251,7 @@ static void open_store(eb_daemon_t *d, const char *dir, char *err, size_t cap, i
     char detail[700];
     snprintf(detail, sizeof detail, "stored models refused at start-up, running without a model: %s", serr);
     eb_dlog(d, 3, "model: %s", detail);
+    eb_dtg_notify(d, EB_DTG_MODEL, detail);
     event(d, detail);
 }
 

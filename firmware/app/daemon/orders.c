@@ -4,6 +4,7 @@
 #include "app/daemon/lifecycle.h"
 #include "app/daemon/log.h"
 #include "app/daemon/status.h"
+#include "app/daemon/telegram.h"
 #include "common/errf.h"
 #include "hal/io/clock.h"
 
@@ -274,11 +275,15 @@ static void journal_fill(eb_daemon_t *d, const eb_ddue_t *u)
         eb_dj_check(d, eb_journal_fill_add(J(d), &jf), "fill");
     }
     journal_position(d, u->it.position_id, u->t);
+    if (u->it.kind == EB_INTENT_ENTER)
+        eb_dtg_notifyf(d, EB_DTG_TRADE, "entry: %s %s %g at %.2f (position %u)", u->it.side > 0 ? "long" : "short",
+                       d->app.symbol, f->qty, f->price, u->it.position_id);
     if (!f->closed)
         return;
     char detail[200];
     snprintf(detail, sizeof detail, "position %u closed: %s, %.4fR, pnl %.2f", f->trade.position_id,
              eb_exit_reason_name(f->trade.reason), f->trade.r_multiple, f->trade.pnl);
+    eb_dtg_notifyf(d, EB_DTG_TRADE, "exit: %s at %.2f, %s", d->app.symbol, f->trade.exit_price, detail);
     if (eb_dj_begin(d))
         eb_dj_check(d, eb_journal_event_add(J(d), u->t, "trade", detail), "trade event");
     if (eb_dlc_trade(d, u->t, f->trade.r_multiple))

@@ -5,6 +5,7 @@
 #include "app/daemon/kill.h"
 #include "app/daemon/log.h"
 #include "app/daemon/status.h"
+#include "app/daemon/telegram.h"
 #include "common/errf.h"
 #include "core/features.h"
 #include "core/stale.h"
@@ -30,6 +31,11 @@ static void stale_update(eb_daemon_t *d, int64_t wall_ms)
                 (long long)d->app.stale_grace_ms);
     else
         eb_dlog(d, 5, "data fresh again: newest closed bar %lld", (long long)newest);
+    if (stale)
+        eb_dtg_notifyf(d, EB_DTG_STALE, "newest closed bar is %lld s old: no new entries",
+                       (long long)(eb_stale_age_ms(newest, wall_ms) / 1000));
+    else
+        eb_dtg_notify(d, EB_DTG_STALE, "data fresh again");
     eb_dstatus_update(d);
 }
 

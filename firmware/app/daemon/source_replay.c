@@ -3,6 +3,7 @@
 #include "app/daemon/bar.h"
 #include "app/daemon/jwrite.h"
 #include "app/daemon/log.h"
+#include "app/daemon/telegram.h"
 #include "common/errf.h"
 #include "hal/io/clock.h"
 
@@ -32,6 +33,7 @@ int eb_dreplay_next(eb_daemon_t *d, int64_t now)
     if (rc < 0) {
         d->faults |= EB_FAULT_DATA;
         eb_dlog(d, 3, "bar source stopped: %s", s->replay.csv.err);
+        eb_dtg_notifyf(d, EB_DTG_ERROR, "bar source stopped: %s", s->replay.csv.err);
         if (eb_dj_begin(d))
             eb_dj_check(d, eb_journal_event_add(d->jw.j, eb_clock_realtime_ms(), "error", s->replay.csv.err), "event");
     } else {

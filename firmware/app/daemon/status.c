@@ -3,6 +3,7 @@
 #include "app/daemon/jwrite.h"
 #include "app/daemon/lifecycle.h"
 #include "app/daemon/log.h"
+#include "app/daemon/telegram.h"
 #include "app/led_codes.h"
 #include "hal/io/clock.h"
 #include "hal/logic/leds.h"
@@ -32,6 +33,18 @@ void eb_dstatus_sync(eb_daemon_t *d)
         eb_engine_set_external(&d->pipe->engine, eb_dstatus_external(d));
 }
 
+/* A circuit breaker that trips or clears is told to the operator's phone (the other reasons have their
+ * own messages where they are decided). */
+static void notify_breakers(eb_daemon_t *d, eb_arming_t was, eb_arming_t now)
+{
+    for (int r = 0; r < EB_DISARM_COUNT; r++) {
+        eb_arming_t bit = EB_DISARM_BIT(r);
+        if ((bit & EB_DISARM_BREAKERS) && (was & bit) != (now & bit))
+            eb_dtg_notifyf(d, EB_DTG_BREAKER, "%s %s", eb_disarm_reason_name((eb_disarm_reason_t)r),
+                           (now & bit) ? "tripped: no new entries" : "cleared");
+    }
+}
+
 void eb_dstatus_update(eb_daemon_t *d)
 {
     if (!d->pipe)
@@ -43,8 +56,10 @@ void eb_dstatus_update(eb_daemon_t *d)
     /* journalled with the transaction it belongs to; while the journal fails the change waits (and
      * last_arming with it), so it is written once the journal takes writes again */
     if (eb_dj_begin(d) &&
-        eb_dj_check(d, eb_journal_arming_changed(d->jw.j, d->t.last_arming, now, eb_clock_realtime_ms()), "arming") == 0)
+        eb_dj_check(d, eb_journal_arming_changed(d->jw.j, d->t.last_arming, now, eb_clock_realtime_ms()), "arming") == 0) {
+        notify_breakers(d, d->t.last_arming, now);
         d->t.last_arming = now;
+    }
     eb_dstatus_line(d);
 }
 
