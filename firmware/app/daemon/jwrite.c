@@ -2,7 +2,7 @@
 
 #include "app/daemon/log.h"
 #include "app/daemon/snapshot.h"
-#include "app/daemon/telegram.h"
+#include "app/daemon/telegram_notify.h"
 #include "common/errf.h"
 #include "hal/io/clock.h"
 

@@ -2,7 +2,7 @@
 
 #include "app/daemon/jwrite.h"
 #include "app/daemon/log.h"
-#include "app/daemon/telegram.h"
+#include "app/daemon/telegram_notify.h"
 
 #include <string.h>
 

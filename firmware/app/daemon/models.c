@@ -3,7 +3,7 @@
 #include "app/daemon/jwrite.h"
 #include "app/daemon/log.h"
 #include "app/daemon/orders.h"
-#include "app/daemon/telegram.h"
+#include "app/daemon/telegram_notify.h"
 #include "common/errf.h"
 #include "common/file_read.h"
 #include "common/mkdir_p.h"

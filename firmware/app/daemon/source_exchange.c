@@ -5,7 +5,7 @@
 #include "app/daemon/kill.h"
 #include "app/daemon/log.h"
 #include "app/daemon/status.h"
-#include "app/daemon/telegram.h"
+#include "app/daemon/telegram_notify.h"
 #include "common/errf.h"
 #include "core/features.h"
 #include "core/stale.h"

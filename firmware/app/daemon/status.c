@@ -3,7 +3,7 @@
 #include "app/daemon/jwrite.h"
 #include "app/daemon/lifecycle.h"
 #include "app/daemon/log.h"
-#include "app/daemon/telegram.h"
+#include "app/daemon/telegram_notify.h"
 #include "app/led_codes.h"
 #include "hal/io/clock.h"
 #include "hal/logic/leds.h"

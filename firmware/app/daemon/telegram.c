@@ -4,6 +4,8 @@
  * needs is reserved at start-up; curl and cJSON allocate per request from the arena and free it again. */
 #include "app/daemon/telegram.h"
 
+#include "app/daemon/telegram_notify.h"
+#include "app/daemon/telegram_state.h"
 #include "app/daemon/log.h"
 #include "app/daemon/telegram_cmd.h"
 #include "app/journal_read.h"
@@ -20,7 +22,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define TOKEN_MAX 128
 #define SEND_TIMEOUT_MS 10000    /* one sendMessage, connect included */
 #define POLL_WAIT_S 10           /* getUpdates' long-poll timeout (the server holds the request this long) */
 #define POLL_TIMEOUT_MS 20000    /* ... and ours for the whole request */
@@ -31,34 +32,6 @@
 #define SEND_RESP_CAP 4096
 #define POLL_RESP_CAP (256 * 1024) /* EB_TG_UPDATES_MAX messages of 4096 characters, UTF-8, with their JSON */
 #define BODY_CAP (EB_TG_TEXT_MAX * 6 + 160) /* every byte escaped as \u00XX, plus the chat id */
-
-typedef struct {
-    char *buf;
-    size_t len, cap;
-    int over;
-} resp_t;
-
-struct eb_dtg {
-    eb_daemon_t *d;
-    CURLM *multi;
-    CURL *send, *poll;
-    struct curl_slist *json_header;
-    char token[TOKEN_MAX];
-    int64_t chat;
-    char url[EB_PATH_MAX + TOKEN_MAX + 160];
-    eb_tg_queue_t q;
-    eb_tg_bucket_t bucket;
-    char *body;
-    resp_t send_resp, poll_resp;
-    int send_busy, poll_busy, send_attempts, send_failing, poll_failing;
-    int64_t next_send_ms, next_poll_ms, poll_backoff_ms, offset;
-    int64_t curl_timer, service_timer;
-    eb_journal_reader_t *reader;
-    uint64_t sent, failed, dropped_failed, rate_limited, ignored, commands;
-};
-
-static const char *const k_kind[EB_DTG_KINDS] = {"trade", "kill switch", "breaker", "stale data",
-                                                 "model",  "lifecycle",   "error",   NULL};
 
 static int64_t now_ms(const struct eb_dtg *t) { return t->d->loop.clock_ms(); }
 
@@ -414,35 +387,6 @@ int eb_dtg_start(eb_daemon_t *d, char *err, size_t cap)
     eb_dlog(d, 5, "telegram: notifications to chat %s via %s (%d/min, queue %d)", d->app.telegram.chat_id,
             d->app.telegram.api_base, d->app.telegram.rate_per_minute, qn);
     return 0;
-}
-
-void eb_dtg_notify(eb_daemon_t *d, eb_dtg_kind_t kind, const char *text)
-{
-    struct eb_dtg *t = d->tg;
-    if (!t || !t->service_timer)
-        return;
-    char msg[EB_TG_TEXT_MAX + 64];
-    size_t len = strlen(text);
-    /* the kill switch, errors and answers to the operator go before the trades waiting */
-    int urgent = kind == EB_DTG_KILL || kind == EB_DTG_ERROR || kind == EB_DTG_REPLY;
-    if (kind == EB_DTG_REPLY || len > EB_TG_TEXT_MAX) { /* a long reply is split as it is */
-        eb_tgq_push(&t->q, text, len, urgent, t->send_busy);
-        return;
-    }
-    int n = snprintf(msg, sizeof msg, "[%s] %s", k_kind[kind], text);
-    eb_tgq_push(&t->q, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1, urgent, t->send_busy);
-}
-
-void eb_dtg_notifyf(eb_daemon_t *d, eb_dtg_kind_t kind, const char *fmt, ...)
-{
-    if (!d->tg)
-        return;
-    char text[EB_TG_TEXT_MAX + 1];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    eb_dtg_notify(d, kind, text);
 }
 
 void eb_dtg_metrics(eb_metrics_text_t *w, const eb_daemon_t *d)

@@ -12,24 +12,9 @@
 #include "app/daemon/internal.h"
 #include "app/http/metrics_text.h"
 
-typedef enum {
-    EB_DTG_TRADE,
-    EB_DTG_KILL,
-    EB_DTG_BREAKER,
-    EB_DTG_STALE,
-    EB_DTG_MODEL,
-    EB_DTG_LIFECYCLE,
-    EB_DTG_ERROR,
-    EB_DTG_REPLY, /* an answer to a command */
-    EB_DTG_KINDS
-} eb_dtg_kind_t;
-
 /* Start-up step "telegram": the token file (0600, a regular file), the buffers, the curl handles, the
  * service timer. 0 (also when off), or -1 with err (which never holds the token). */
 int eb_dtg_start(eb_daemon_t *d, char *err, size_t cap);
-/* Queues a message ("[trade] ..." in the chat); dropped and counted when the queue is full. */
-void eb_dtg_notify(eb_daemon_t *d, eb_dtg_kind_t kind, const char *text);
-void eb_dtg_notifyf(eb_daemon_t *d, eb_dtg_kind_t kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The edgebox_telegram_* families (nothing when off). */
 void eb_dtg_metrics(eb_metrics_text_t *w, const eb_daemon_t *d);
 void eb_dtg_close(eb_daemon_t *d);

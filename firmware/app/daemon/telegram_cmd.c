@@ -4,7 +4,7 @@
 #include "app/daemon/lifecycle.h"
 #include "app/daemon/log.h"
 #include "app/daemon/status.h"
-#include "app/daemon/telegram.h"
+#include "app/daemon/telegram_notify.h"
 #include "hal/io/clock.h"
 
 #include <math.h>
