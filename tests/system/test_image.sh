@@ -2,7 +2,8 @@
 # Inspects a built image (EB_IMAGE, else build/rpi4/image/edgebox-rpi4.img; EB_IMAGE_BOARD names its
 # board, else taken from the file name): the MBR partition table (boot FAT32 bootable, rootA, rootB,
 # data, disk signature eb0c0de1), the boot files read back non-sparse, cmdline.txt and fstab mounting the
-# root read-only, the unit enabled, edgeboxd a static aarch64 executable, no SSH host keys, key-only SSH.
+# root read-only, the units enabled, the first-boot unit, script and examples, edgeboxd a static aarch64
+# executable, no SSH host keys, key-only SSH, /etc/edgebox and the data partition's state dir (owners, modes).
 # Reads the filesystems with mtools and debugfs (no mounting). Skips when no image has been built
 # (sudo make image BOARD=rpi4) or debugfs/mtools are missing.
 set -u
