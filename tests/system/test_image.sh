@@ -2,7 +2,8 @@
 # Inspects a built image (EB_IMAGE, else build/rpi4/image/edgebox-rpi4.img; EB_IMAGE_BOARD names its
 # board, else taken from the file name): the MBR partition table (boot FAT32 bootable, rootA, rootB,
 # data, disk signature eb0c0de1), the boot files read back non-sparse, cmdline.txt and fstab mounting the
-# root read-only, the unit enabled, edgeboxd a static aarch64 executable, no SSH host keys, key-only SSH.
+# root read-only, the units enabled, the first-boot unit, script and examples, edgeboxd a static aarch64
+# executable, no SSH host keys, key-only SSH, /etc/edgebox and the data partition's state dir (owners, modes).
 # Reads the filesystems with mtools and debugfs (no mounting). Skips when no image has been built
 # (sudo make image BOARD=rpi4) or debugfs/mtools are missing.
 set -u
@@ -55,8 +56,11 @@ check "edgeboxd.service enabled" $(dfs "stat /etc/systemd/system/multi-user.targ
 for u in systemd-timesyncd ssh systemd-networkd edgebox-firstboot; do
 	check "$u enabled" $({ dfs "ls -l /etc/systemd/system/multi-user.target.wants"; dfs "ls -l /etc/systemd/system/sysinit.target.wants"; } | grep -q " $u.service"; echo $?)
 done
+check "first-boot unit installed" $(dfs "cat /etc/systemd/system/edgebox-firstboot.service" | cmp -s - rootfs/etc/systemd/system/edgebox-firstboot.service; echo $?)
 check "first-boot script installed" $(dfs "cat /usr/lib/edgebox/firstboot.sh" | cmp -s - tools/image/firstboot.sh; echo $?)
-check "first-boot examples on the boot partition" $(grep -qx edgebox-network.txt.example <<<"$names"; echo $?)
+for ex in tools/image/boot/*.example edgebox.json.example; do
+	check "first-boot example $(basename "$ex") on the boot partition" $(grep -qx "$(basename "$ex")" <<<"$names"; echo $?)
+done
 fstab=$(dfs "cat /etc/fstab")
 check "fstab: no writable root entry" $(! grep -Eq '^[^#]*[[:space:]]/[[:space:]]+[^[:space:]]+[[:space:]]+[^[:space:]]*\brw\b' <<<"$fstab"; echo $?)
 check "fstab: data partition on /data" $(grep -Eq '^PARTUUID=eb0c0de1-04[[:space:]]+/data[[:space:]]+ext4' <<<"$fstab"; echo $?)
@@ -64,8 +68,22 @@ check "fstab: state dir bound from data" $(grep -Eq '^/data/edgebox[[:space:]]+/
 check "edgebox user" $(dfs "cat /etc/passwd" | grep -q '^edgebox:'; echo $?)
 check "udev rule for the gpiochip" $(dfs "cat /etc/udev/rules.d/99-edgebox-gpio.rules" | grep -q 'GROUP="edgebox"'; echo $?)
 check "no SSH host keys in the image" $(! dfs "ls /etc/ssh" | grep -q 'ssh_host_'; echo $?)
-check "SSH: no password login" $(dfs "cat /etc/ssh/sshd_config.d/edgebox.conf" | grep -q '^PasswordAuthentication no'; echo $?)
-check "config readable by the daemon only" $(dfs "stat /etc/edgebox/edgebox.json" | grep -q 'Mode:  0640'; echo $?)
+sshd=$(dfs "cat /etc/ssh/sshd_config.d/edgebox.conf")
+check "SSH: no password login" $(grep -q '^PasswordAuthentication no' <<<"$sshd"; echo $?)
+check "SSH: no keyboard-interactive login" $(grep -q '^KbdInteractiveAuthentication no' <<<"$sshd"; echo $?)
+check "SSH: sshd reads sshd_config.d" $(dfs "cat /etc/ssh/sshd_config" | grep -q '^Include /etc/ssh/sshd_config.d/\*\.conf'; echo $?)
+# /etc/edgebox as docs/image.md lays it out: root-owned, the daemon's group may read, nobody else.
+gid=$(dfs "cat /etc/group" | awk -F: '$1 == "edgebox" { print $3 }')
+uid=$(dfs "cat /etc/passwd" | awk -F: '$1 == "edgebox" { print $3 }')
+owner_mode() { debugfs -R "stat $2" "$1" 2>/dev/null | awk '/Mode:/ { for (i = 1; i < NF; i++) if ($i == "Mode:") m = $(i + 1) } /^User:/ { u = $2; g = $4 } END { print u ":" g " " m }'; }
+check "/etc/edgebox root:edgebox 0750" $([ -n "$gid" ] && [ "$(owner_mode "$tmp/rootA" /etc/edgebox)" = "0:$gid 0750" ]; echo $?)
+check "config root:edgebox 0640" $([ -n "$gid" ] && [ "$(owner_mode "$tmp/rootA" /etc/edgebox/edgebox.json)" = "0:$gid 0640" ]; echo $?)
+
+# The data partition: the daemon's state dir (journal, model slots) is the edgebox user's, nobody else's.
+read -r s4 n4 _ <<<"$(part 4)"
+dd if="$img" of="$tmp/data" bs=512 skip="$s4" count="$n4" conv=sparse status=none
+check "data: /edgebox edgebox:edgebox 0700" $([ -n "$uid" ] && [ "$(owner_mode "$tmp/data" /edgebox)" = "$uid:$gid 0700" ]; echo $?)
+check "data: journal and SSH dirs" $(debugfs -R "ls /" "$tmp/data" 2>/dev/null | grep -q journal && debugfs -R "ls /ssh" "$tmp/data" 2>/dev/null | grep -q authorized_keys; echo $?)
 check "board pins installed" $(dfs "cat /usr/share/edgebox/board/$board/pins.json" | cmp -s - "board/$board/pins.json"; echo $?)
 check "Debian bookworm" $(dfs "cat /etc/debian_version" | grep -q '^12\.'; echo $?)
 finish

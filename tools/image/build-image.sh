@@ -4,7 +4,7 @@
 #   tools/image/build-image.sh --preflight BOARD OUT_DIR   (only step 1: make runs it before building)
 # 1. preflight (board recipe, root, tools, arm64 emulation, free space: preflight.sh);
 # 2. the Debian bookworm arm64 root by mmdebstrap, cached as OUT_DIR/../image-cache/base-<hash>.tar where
-#    the hash covers the suite and the package list, so a rebuild skips the download;
+#    the hash covers the suite, the package list and the hooks, so a rebuild skips the download;
 # 3. that tree customised with our daemon, the unit and the rest of rootfs/ (customize-rootfs.sh);
 # 4. genimage (genimage.cfg) to the MBR image, whose boot partition is then checked (check-boot.sh).
 set -euo pipefail
@@ -30,13 +30,22 @@ packages="systemd systemd-sysv systemd-timesyncd systemd-resolved udev dbus kmod
 packages=$(echo $packages | tr ' ' '\n' | sort -u | tr '\n' ',' | sed 's/,$//')
 cache=$(dirname "$out")/../image-cache
 mkdir -p "$cache"
-key=$(printf '%s %s\n' "$suite" "$packages" | sha256sum | cut -c1-16)
+# The initramfs, built under qemu-user, is most of the build's time (MODULES=most: thousands of emulated
+# processes, about 15 minutes on a busy 2-core machine), and dpkg builds it more than once: in the kernel's
+# postinst, then again when initramfs-tools' trigger runs. So update-initramfs is diverted to a no-op while the
+# packages install and runs once at the end, on the finished tree; its post-update hook (raspi-firmware)
+# copies the initrd to /boot/firmware and writes config.txt. ("$1" is the tree, expanded by mmdebstrap's sh.)
+# shellcheck disable=SC2016
+divert='chroot "$1" dpkg-divert --quiet --local --rename --add /usr/sbin/update-initramfs && ln -s /bin/true "$1/usr/sbin/update-initramfs"'
+# shellcheck disable=SC2016
+initramfs='rm "$1/usr/sbin/update-initramfs" && chroot "$1" dpkg-divert --quiet --local --rename --remove /usr/sbin/update-initramfs && chroot "$1" update-initramfs -c -k all'
+key=$(printf '%s\n' "$suite" "$packages" "$divert" "$initramfs" | sha256sum | cut -c1-16)
 base=$cache/base-$key.tar
 t0=$(date +%s)
 if [ ! -s "$base" ]; then
-	echo "image: mmdebstrap $suite arm64 (about a minute and 200 MB of downloads; cached in $base)"
+	echo "image: mmdebstrap $suite arm64 (200 MB of downloads, then the initramfs under emulation: about 20 minutes; cached in $base)"
 	mmdebstrap --mode=root --arch=arm64 --variant=essential --components="main non-free-firmware" \
-		--include="$packages" "$suite" "$base.part.tar"
+		--include="$packages" --essential-hook="$divert" --customize-hook="$initramfs" "$suite" "$base.part.tar"
 	mv "$base.part.tar" "$base"
 fi
 t1=$(date +%s)
