@@ -179,6 +179,7 @@ TEST(performance_is_the_journals)
     sums_t s;
     long n = journal_sums(1000, NULL, &s, pnl);
     CHECK_MSG(n >= 5, "only %ld closed trades: the daemon traded too little to prove anything", n);
+    printf("closed trades in the journal: %ld\n", n);
     int status;
     cJSON *p = get("/api/v1/performance", &status);
     CHECK_EQ_INT(status, 200);

@@ -251,7 +251,7 @@ static int h_analysis(void *ctx, const eb_http_req_t *req, const char *body, eb_
     int limit;
     if (window_of(req, r, &limit) != 0)
         return 0;
-    static analysis_t a; /* 2.6 KiB: kept off the loop's stack; one request at a time runs */
+    analysis_t a; /* 2 KiB */
     memset(&a, 0, sizeof a);
     if (walk(d, r, limit, analysis_row, &a) != 0)
         return 0;
