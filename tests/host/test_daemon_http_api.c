@@ -222,8 +222,9 @@ TEST(health_openapi_and_cors)
     const char *paths[] = {"\"/health\"",          "\"/api/v1/status\"", "\"/api/v1/rearm\"",
                            "\"/api/v1/disarm\"",   "\"/api/v1/positions\"", "\"/api/v1/trades\"",
                            "\"/api/v1/events\"",   "\"/api/v1/config\"",    "\"/api/v1/decisions\"",
-                           "\"/api/v1/lifecycle\"", "\"/api/v1/equity\""};
-    for (int i = 0; i < 11; i++)
+                           "\"/api/v1/lifecycle\"", "\"/api/v1/equity\"", "\"/api/v1/performance\"",
+                           "\"/api/v1/analysis\""};
+    for (int i = 0; i < 13; i++)
         CHECK_MSG(strstr(o, paths[i]) != NULL, "%s is not in /openapi.json", paths[i]);
     int ops = 0;
     for (const char *p = o; (p = strstr(p, "\"operationId\":")) != NULL; p++) {
@@ -232,7 +233,7 @@ TEST(health_openapi_and_cors)
         CHECK_MSG(desc && (!next || desc < next), "operation %d has no description", ops);
         ops++;
     }
-    CHECK_EQ_INT(ops, 16);
+    CHECK_EQ_INT(ops, 18);
     const char *body = strstr(o, "\r\n\r\n");
     char spec[600], lint[600], cmd[2000];
     snprintf(spec, sizeof spec, "%s/openapi.json", b.casedir);

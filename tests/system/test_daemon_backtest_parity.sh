@@ -38,7 +38,7 @@ check "backtest ran" $?
 tr -d '\n ' < "$tmp/bt/report.json" | grep -o '"trades":\[{.*}\]' | sed 's/},{/}\n{/g' |
 	sed -E 's/.*"exit_time_ms":([0-9]+).*"r_multiple":([-0-9.e]+),"exit_reason":"([a-z_]+)".*/\1 \3 \2/' |
 	awk '{printf "%s %s %.4f\n", $1, $2, $3}' > "$tmp/bt.trades"
-# The daemon's trades: its "trade" events ("position N closed: REASON, XR, pnl P"), at the exit bar's time.
+# The daemon's trades: its "trade" events ("position N closed: REASON, XR, pnl P, SIDE, held S s"), at the exit bar's time.
 sqlite3 "$tmp/state/journal.db" "select time_ms, detail from events where kind='trade' order by id" |
 	sed -E 's/^([0-9]+)\|position [0-9]+ closed: ([a-z_]+), ([-0-9.]+)R.*/\1 \2 \3/' |
 	awk '{printf "%s %s %.4f\n", $1, $2, $3}' > "$tmp/daemon.trades"

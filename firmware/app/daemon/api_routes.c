@@ -4,6 +4,7 @@
 #include "app/daemon/api_routes.h"
 
 #include "app/daemon/api_control.h"
+#include "app/daemon/api_perf.h"
 #include "app/daemon/api_read.h"
 #include "app/daemon/control_reply.h"
 #include "app/daemon/dashboard.h"
@@ -181,4 +182,5 @@ void eb_dapi_routes(eb_daemon_t *d, eb_http_route_t *rt)
     eb_dapi_read_routes(d, rt + EB_DAPI_ROUTES);
     eb_ddash_routes(d, rt + EB_DAPI_ROUTES + EB_DAPI_READ_ROUTES);
     eb_dcontrol_routes(d, rt + EB_DAPI_ROUTES + EB_DAPI_READ_ROUTES + EB_DDASH_ROUTES);
+    eb_dapi_perf_routes(d, rt + EB_DAPI_ROUTES + EB_DAPI_READ_ROUTES + EB_DDASH_ROUTES + EB_DCONTROL_ROUTES);
 }

@@ -9,8 +9,8 @@
 #include "app/journal_read.h"
 
 #define EB_DHTTP_CONNS 16 /* ~1.4 MiB of buffers from the arena; the operator, Prometheus, a dashboard */
-/* api_routes.c's, api_read.c's, dashboard.c's, api_control.c's, and spare ones (zeroed: never matched) */
-#define EB_DHTTP_ROUTES (EB_DAPI_ROUTES + EB_DAPI_READ_ROUTES + EB_DDASH_ROUTES + EB_DCONTROL_ROUTES + 2)
+/* api_routes.c's, api_read.c's, dashboard.c's, api_control.c's, api_perf.c's, and spare ones (zeroed: never matched) */
+#define EB_DHTTP_ROUTES (EB_DAPI_ROUTES + EB_DAPI_READ_ROUTES + EB_DDASH_ROUTES + EB_DCONTROL_ROUTES + EB_DAPI_PERF_ROUTES + 2)
 
 /* One model upload at a time: its temporary file in the drop directory while the body streams. */
 typedef struct {

@@ -32,6 +32,11 @@
     "\"parameters\":[" params "],\"responses\":{\"200\":{" JSON_REPLY("The rows.", schema) "},"               \
     "\"400\":" READ_ERROR("A query parameter that is unknown, repeated or out of range.") ","                \
     "\"405\":" ERROR_REPLY("Only GET and HEAD are allowed.") extra "}}}"
+#define TRADES_WINDOW                                                                                     \
+    "{\"name\":\"limit\",\"in\":\"query\",\"required\":false,\"description\":\"How many closed trades, "   \
+    "newest first (1..10000, default 1000).\",\"schema\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":10000,"   \
+    "\"default\":1000}}"
+#define GROUPS "{\"type\":\"array\",\"items\":{\"type\":\"object\"}}"
 #define JOURNAL_BUSY ",\"500\":" READ_ERROR("The journal cannot be read.") ",\"503\":" READ_ERROR("The journal is busy; try again (Retry-After).")
 
 #define CONTROL(id, summary, desc, extra)                                                                 \
@@ -131,6 +136,29 @@ static const char k_doc_rest[] =
                                    "", "{\"type\":\"object\",\"properties\":{\"path\":" STR
                                    ",\"effective\":{\"type\":\"object\"},\"config\":{\"type\":\"object\"}}}",
                                    ",\"500\":" READ_ERROR("The config was too large to keep.")) ","
+    "\"/api/v1/performance\":" READ_OP("getPerformance", "How the strategy did",
+                                        "Over the newest closed trades in the journal (?limit=): trades, wins, win "
+                                        "rate, expectancy and total in R, profit factor, total pnl, best and worst "
+                                        "trade in R, the average time held, and the realised equity's deepest and "
+                                        "current drawdown in percent, with the equity at start, realised and now. "
+                                        "Ratios without trades (or without losses, the profit factor) are null.",
+                                        TRADES_WINDOW, "{\"type\":\"object\",\"properties\":{\"trades\":" INT
+                                        ",\"wins\":" INT ",\"win_rate\":" NUM ",\"expectancy_r\":" NUM
+                                        ",\"total_r\":" NUM ",\"profit_factor\":" NUM ",\"total_pnl\":" NUM
+                                        ",\"best_r\":" NUM ",\"worst_r\":" NUM ",\"avg_hold_seconds\":" NUM
+                                        ",\"max_drawdown_pct\":" NUM ",\"current_drawdown_pct\":" NUM
+                                        ",\"equity_start\":" NUM ",\"equity_realised\":" NUM ",\"equity_now\":" NUM
+                                        ",\"first_exit_ms\":" NUM ",\"last_exit_ms\":" NUM ",\"unparsed\":" INT
+                                        ",\"limit\":" INT "}}", JOURNAL_BUSY) ","
+    "\"/api/v1/analysis\":" READ_OP("getAnalysis", "Why the strategy did so",
+                                     "The same closed trades broken down by exit reason (stop_loss, "
+                                     "breakeven_stop, trailing_stop, signal, ...), by side, by the exit's UTC hour "
+                                     "and by its UTC weekday: each group's trades, wins, win rate, expectancy and "
+                                     "total in R, profit factor and total pnl.",
+                                     TRADES_WINDOW, "{\"type\":\"object\",\"properties\":{\"trades\":" INT
+                                     ",\"by_exit_reason\":" GROUPS ",\"by_side\":" GROUPS ",\"by_exit_hour_utc\":"
+                                     GROUPS ",\"by_exit_weekday_utc\":" GROUPS ",\"unparsed\":" INT ",\"limit\":"
+                                     INT "}}", JOURNAL_BUSY) ","
     "\"/api/v1/rearm\":" CONTROL("rearm", "Re-arm",
                                  "Re-arms a latched kill switch whose button is released, and switches trading "
                                  "back on after a disarm by the API. A pressed or unreadable button refuses (409).",

@@ -280,9 +280,13 @@ static void journal_fill(eb_daemon_t *d, const eb_ddue_t *u)
                        d->app.symbol, f->qty, f->price, u->it.position_id);
     if (!f->closed)
         return;
+    /* The side and the time held come last, so that readers of the older text (test_daemon_backtest_parity.sh,
+     * the Telegram reply) still match; api_perf.c reads all five back. */
     char detail[200];
-    snprintf(detail, sizeof detail, "position %u closed: %s, %.4fR, pnl %.2f", f->trade.position_id,
-             eb_exit_reason_name(f->trade.reason), f->trade.r_multiple, f->trade.pnl);
+    snprintf(detail, sizeof detail, "position %u closed: %s, %.4fR, pnl %.2f, %s, held %lld s", f->trade.position_id,
+             eb_exit_reason_name(f->trade.reason), f->trade.r_multiple, f->trade.pnl,
+             f->trade.side > 0 ? "long" : "short",
+             (long long)((f->trade.exit_time_ms - f->trade.entry_time_ms) / 1000));
     eb_dtg_notifyf(d, EB_DTG_TRADE, "exit: %s at %.2f, %s", d->app.symbol, f->trade.exit_price, detail);
     if (eb_dj_begin(d))
         eb_dj_check(d, eb_journal_event_add(J(d), u->t, "trade", detail), "trade event");

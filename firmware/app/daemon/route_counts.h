@@ -8,5 +8,6 @@
 #define EB_DAPI_READ_ROUTES 6 /* api_read.c */
 #define EB_DDASH_ROUTES 2     /* dashboard.c: / and /api/v1/equity */
 #define EB_DCONTROL_ROUTES 4  /* api_control.c: flatten, mode, lifecycle/consent, model */
+#define EB_DAPI_PERF_ROUTES 2 /* api_perf.c: performance, analysis */
 
 #endif
