@@ -69,6 +69,13 @@ TEST(serves_metrics_and_status)
             "edgebox_decision_latency_seconds_bucket{le=\"0.001\"} ", "edgebox_decision_latency_seconds_bucket{le=\"+Inf\"} ",
             "edgebox_decision_latency_seconds_count ", "edgebox_arena_high_water_bytes ",
             "edgebox_http_responses_total{code=\"200\"} ", "edgebox_http_responses_total{code=\"other\"} 0\n",
+            "# TYPE edgebox_loop_lateness_seconds histogram\n", "edgebox_loop_lateness_seconds_bucket{le=\"0.0001\"} ",
+            "edgebox_loop_lateness_seconds_bucket{le=\"+Inf\"} ", "# TYPE edgebox_data_age_seconds gauge\n",
+            "# TYPE edgebox_model_info gauge\n", "edgebox_lifecycle_stage{stage=\"candidate\"} ",
+            "edgebox_lifecycle_stage{stage=\"unknown\"} ",
+            "edgebox_exchange_errors_total{venue=\"paper\",code=\"rejected\"} ",
+            "edgebox_exchange_errors_total{venue=\"paper\",code=\"submit_failed\"} 0\n",
+            "edgebox_exchange_errors_total{venue=\"paper\",code=\"cancel_failed\"} 0\n",
         };
         for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
             CHECK_MSG(strstr(m, want[k]) != NULL, "no '%s' in /metrics", want[k]);
