@@ -82,20 +82,7 @@ TEST(serves_metrics_and_status)
         long fds = -1;
         const char *f = strstr(m, "\nprocess_open_fds ");
         CHECK(f && sscanf(f, "\nprocess_open_fds %ld", &fds) == 1 && fds >= 3 && fds < 200);
-        if (system("command -v promtool >/dev/null 2>&1") == 0) {
-            char path[500], plog[500], cmd[1200];
-            snprintf(path, sizeof path, "%s/metrics.txt", casedir);
-            snprintf(plog, sizeof plog, "%s/promtool.log", casedir);
-            const char *body = strstr(m, "\r\n\r\n");
-            dp_write_file(path, body ? body + 4 : "");
-            snprintf(cmd, sizeof cmd, "promtool check metrics < %s > %s 2>&1", path, plog);
-            CHECK_EQ_INT(system(cmd), 0);
-            char *text = dp_read_file(plog, NULL);
-            CHECK_MSG(text && text[0] == '\0', "promtool says: %s", text ? text : "(unreadable)");
-            free(text);
-        } else {
-            CHECK_SKIP("promtool not installed (Debian package prometheus)");
-        }
+        dp_check_promtool(casedir, m);
         free(m);
     }
     /* a client holding half a request does not stall the daemon: status still answers at once */
