@@ -71,7 +71,7 @@ TEST(serves_metrics_and_status)
             "edgebox_http_responses_total{code=\"200\"} ", "edgebox_http_responses_total{code=\"other\"} 0\n",
             "# TYPE edgebox_loop_lateness_seconds histogram\n", "edgebox_loop_lateness_seconds_bucket{le=\"0.0001\"} ",
             "edgebox_loop_lateness_seconds_bucket{le=\"+Inf\"} ", "# TYPE edgebox_data_age_seconds gauge\n",
-            "# TYPE edgebox_model_info gauge\n", "edgebox_lifecycle_stage{stage=\"candidate\"} ",
+            "# TYPE edgebox_model_info gauge\n", "edgebox_model_info{model_id=\"\",release=\"0\"} 0\n", "edgebox_lifecycle_stage{stage=\"candidate\"} ",
             "edgebox_lifecycle_stage{stage=\"unknown\"} ",
             "edgebox_exchange_errors_total{venue=\"paper\",code=\"rejected\"} ",
             "edgebox_exchange_errors_total{venue=\"paper\",code=\"submit_failed\"} 0\n",
