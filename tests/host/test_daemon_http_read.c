@@ -500,8 +500,10 @@ TEST(a_hostile_model_id_is_escaped)
         dp_sleep_ms(100);
         m = dp_file_contains(log, "installed hostile.signed") ? dp_http(port, "GET", "/metrics", "") : NULL;
     }
-    CHECK_MSG(m && strstr(m, "\nedgebox_model_info{model_id=\"q\\\"b\\\\s\\nn\",release=\"1\"} 1\n"),
-              "the id is not escaped in: %.300s", m && strstr(m, "edgebox_model_info{") ? strstr(m, "edgebox_model_info{") : "(none)");
+    const char *want = "\nedgebox_model_info{model_id=\"q\\\"b\\\\s\\nn\",release=\"1\"} 1\n";
+    const char *info = m ? strstr(m, "\nedgebox_model_info{") : NULL;
+    CHECK_MSG(info && strncmp(info, want, strlen(want)) == 0, "the id is not escaped in: %.80s",
+              info ? info : "(none)");
     if (m)
         dp_check_promtool(casedir, m);
     free(m);

@@ -238,7 +238,8 @@ static int go_ready(eb_daemon_t *d)
                       "starts on the same files once there is room)", d->jw.first_error);
         return 1;
     }
-    int64_t fast = eb_loop_add_timer(&d->loop, 0, FAST_TIMER_MS, on_fast_timer, d), slow = eb_loop_add_timer(&d->loop, 0, 1000, on_status, d);
+    int64_t fast = eb_loop_add_timer(&d->loop, 0, FAST_TIMER_MS, on_fast_timer, d);
+    int64_t slow = eb_loop_add_timer(&d->loop, 0, 1000, on_status, d);
     int64_t wd = d->watchdog_us > 0 ? eb_loop_add_timer(&d->loop, 0, d->watchdog_us / 1000 > 0 ? d->watchdog_us / 1000 : 1,
                                                      on_watchdog, d) : 0;
     int64_t ex = d->src.klines ? eb_loop_add_timer(&d->loop, 0, 50, eb_dexchange_timer, d) : 0;

@@ -162,7 +162,8 @@ static void state_metrics(eb_metrics_text_t *w, const eb_daemon_t *d)
     eb_mt_sample(w, m->active >= 0, model);
     /* every stage of core/lifecycle.h, then "unknown" (the journal's stage not loaded yet): one reads 1 */
     const char *now = eb_dlc_stage(d);
-    eb_mt_family(w, "edgebox_lifecycle_stage", EB_METRIC_GAUGE, "1 for the strategy's lifecycle stage, 0 for the others.");
+    eb_mt_family(w, "edgebox_lifecycle_stage", EB_METRIC_GAUGE,
+                 "1 for the strategy's lifecycle stage, 0 for the others.");
     for (int s = EB_LC_CANDIDATE; s <= EB_LC_RETIRED + 1; s++) {
         const char *name = s <= EB_LC_RETIRED ? eb_lc_state_name((eb_lc_state_t)s) : "unknown";
         const char *labels[] = {"stage", name, NULL};
@@ -170,7 +171,8 @@ static void state_metrics(eb_metrics_text_t *w, const eb_daemon_t *d)
     }
     /* the daemon builds the paper venue only (orders.c), which is there before the HTTP server starts */
     const char *venue = d->broker.ops ? d->broker.ops->name : "paper";
-    eb_mt_family(w, "edgebox_exchange_errors_total", EB_METRIC_COUNTER, "Requests the venue refused or failed, by code.");
+    eb_mt_family(w, "edgebox_exchange_errors_total", EB_METRIC_COUNTER,
+                 "Requests the venue refused or failed, by code.");
     for (int c = 0; c < EB_DXERR_COUNT; c++) {
         const char *labels[] = {"venue", venue, "code", eb_dorders_error_name((eb_dxerr_t)c), NULL};
         eb_mt_sample_u64(w, d->stats.exchange_errors[c], labels);
