@@ -7,12 +7,15 @@
  * answers the journal's equity rows likewise (1..1000, default 300) with the newest bar's time and age;
  * GET / (the dashboard; test_dashboard_chromium.sh loads it in a browser) is web/dashboard.html byte for
  * byte, with a Content-Security-Policy whose hashes are those of its inline script and style, nosniff, and
- * no CORS header for another origin. */
+ * no CORS header for another origin. GET /metrics names the model (id and release), the stage /api/v1/status
+ * has, the data age and the loop lateness, and promtool reads it; a model id with a quote, a backslash
+ * and a newline is escaped in its label. */
 #include "app/base64.h"
 #include "tests/support/check.h"
 #include "tests/support/daemon_proc.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <mbedtls/sha256.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -433,6 +436,83 @@ TEST(page_with_its_policy)
     free(page);
 }
 
+/* The value of the sample whose line starts with `series` ("name{labels} "), NAN when there is none. */
+static double sample(const char *text, const char *series)
+{
+    char line[300];
+    snprintf(line, sizeof line, "\n%s ", series);
+    const char *at = text ? strstr(text, line) : NULL;
+    return at ? strtod(at + strlen(line), NULL) : NAN;
+}
+
+TEST(metrics_name_the_model_and_stage)
+{
+    int status;
+    cJSON *st = get("/api/v1/status", &status, NULL);
+    char *m = dp_http(g_port, "GET", "/metrics", "");
+    CHECK_MSG(m && strstr(m, "\nedgebox_model_info{model_id=\"rm1\",release=\"1\"} 1\n"), "no model rm1 in: %.300s",
+              m ? m : "(no answer)");
+    /* exactly one stage reads 1, and it is the one /api/v1/status names */
+    const char *stage = str(st, "lifecycle");
+    char series[80];
+    snprintf(series, sizeof series, "edgebox_lifecycle_stage{stage=\"%s\"}", stage ? stage : "?");
+    CHECK_MSG(sample(m, series) == 1, "%s is not 1", series);
+    int ones = 0;
+    for (const char *p = m; p && (p = strstr(p, "\nedgebox_lifecycle_stage{")); p++)
+        ones += strncmp(strchr(p, '}'), "} 1\n", 4) == 0;
+    CHECK_EQ_INT(ones, 1);
+    double age = sample(m, "edgebox_data_age_seconds"); /* the replay's bars are from 2021 */
+    CHECK_MSG(age > 86400.0 * 365, "data age %g", age);
+    CHECK(sample(m, "edgebox_loop_lateness_seconds_count") > 0);
+    CHECK(sample(m, "edgebox_exchange_errors_total{venue=\"paper\",code=\"submit_failed\"}") == 0);
+    if (m)
+        dp_check_promtool(g_case, m);
+    free(m);
+    cJSON_Delete(st);
+}
+
+/* A model id is the signer's text: a quote, a backslash and a newline in it are escaped in the label,
+ * and promtool reads the scrape. The fixture's model signed again under that id, on a second box. */
+TEST(a_hostile_model_id_is_escaped)
+{
+    char ebm[400], key[400], out[400], log[500], casedir[400], cfg[500], app[80], drop[500], sim[500];
+    snprintf(ebm, sizeof ebm, "%s/%s.ebm", F.dir, F.model_id);
+    snprintf(key, sizeof key, "%s/model.key", F.keys);
+    snprintf(out, sizeof out, "%s/hostile.signed", F.dir);
+    snprintf(log, sizeof log, "%s/hostile-sign.log", F.dir);
+    const char *sign[] = {F.tool, "model", "sign", "--key", key, "--in", ebm, "--release", "1", "--model-id",
+                          "q\"b\\s\nn", "--out", out, NULL};
+    CHECK_EQ_INT(dp_run(sign, NULL, log, 10000), 0);
+    int port = dp_free_port();
+    snprintf(app, sizeof app, "\"http\": {\"port\": %d}", port);
+    dp_fixture_case(&F, "hostile", F.bars, app, "", 0, casedir, sizeof casedir, cfg, sizeof cfg);
+    snprintf(drop, sizeof drop, "%s/state", casedir);
+    mkdir(drop, 0750);
+    snprintf(drop, sizeof drop, "%s/state/drop", casedir);
+    mkdir(drop, 0770);
+    CHECK(dp_drop(out, drop, "hostile.signed") == 0);
+    snprintf(log, sizeof log, "%s/log", casedir);
+    const char *argv[] = {F.daemon, "--config", cfg, NULL};
+    const char *env[] = {dp_sim_env(casedir, sim, sizeof sim), NULL};
+    pid_t pid = dp_spawn(argv, env, log);
+    char *m = NULL;
+    for (int i = 0; pid > 0 && i < 100 && !m && dp_alive(pid); i++) {
+        dp_sleep_ms(100);
+        m = dp_file_contains(log, "installed hostile.signed") ? dp_http(port, "GET", "/metrics", "") : NULL;
+    }
+    const char *want = "\nedgebox_model_info{model_id=\"q\\\"b\\\\s\\nn\",release=\"1\"} 1\n";
+    const char *info = m ? strstr(m, "\nedgebox_model_info{") : NULL;
+    CHECK_MSG(info && strncmp(info, want, strlen(want)) == 0, "the id is not escaped in: %.80s",
+              info ? info : "(none)");
+    if (m)
+        dp_check_promtool(casedir, m);
+    free(m);
+    if (pid > 0) {
+        kill(pid, SIGTERM);
+        CHECK_EQ_INT(dp_wait(pid, 10000), 0);
+    }
+}
+
 int main(void)
 {
     if (dp_fixture_ready(&F, "dhttpread", "rm1") != 0)
@@ -451,6 +531,8 @@ int main(void)
         RUN(equity_is_the_journals_newest_rows);
         RUN(equity_bad_queries);
         RUN(page_with_its_policy);
+        RUN(metrics_name_the_model_and_stage);
+        RUN(a_hostile_model_id_is_escaped);
         RUN(a_full_answer_is_truncated_whole); /* last: it writes into the journal */
     }
     eb_check_test = "stop";

@@ -617,3 +617,21 @@ int dp_http_status(const char *resp)
     return sscanf(resp, "HTTP/1.1 %d", &code) == 1 ? code : 0;
 }
 
+
+void dp_check_promtool(const char *dir, const char *http_answer)
+{
+    if (system("command -v promtool >/dev/null 2>&1") != 0) {
+        CHECK_SKIP("promtool not installed (Debian package prometheus)");
+        return;
+    }
+    char path[500], plog[500], cmd[1200];
+    snprintf(path, sizeof path, "%s/metrics.txt", dir);
+    snprintf(plog, sizeof plog, "%s/promtool.log", dir);
+    const char *body = strstr(http_answer, "\r\n\r\n");
+    CHECK(dp_write_file(path, body ? body + 4 : "") == 0);
+    snprintf(cmd, sizeof cmd, "promtool check metrics < %s > %s 2>&1", path, plog);
+    CHECK_EQ_INT(system(cmd), 0);
+    char *text = dp_read_file(plog, NULL);
+    CHECK_MSG(text && text[0] == '\0', "promtool says: %s", text ? text : "(unreadable)");
+    free(text);
+}

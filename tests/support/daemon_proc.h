@@ -123,4 +123,8 @@ int64_t dp_sql_int(const char *db, const char *sql, int64_t dflt);
  * error, printed to stderr). Two runs that traded alike give identical text. */
 char *dp_sql_dump(const char *db, const char *sql);
 
+/* `promtool check metrics` over an HTTP answer's body (saved in DIR/metrics.txt, its output in
+ * DIR/promtool.log), reported as checks: exit 0 and nothing said. A SKIP when promtool is not installed. */
+void dp_check_promtool(const char *dir, const char *http_answer);
+
 #endif

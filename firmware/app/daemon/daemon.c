@@ -134,9 +134,24 @@ static void on_watchdog(void *ctx, int64_t now_ms)
         eb_dlog(d, 4, "WATCHDOG=1 could not be sent");
 }
 
+#define FAST_TIMER_MS 50
+
+/* The loop's health as an owner sees it: how late the fast timer (the kill switch's service) runs against
+ * the time the loop set for it. Anything that holds the loop (a slow commit, a long handler) shows here,
+ * whatever it was. The loop sets the next slot from the pass's now_ms, so the first firing has no due time. */
+static void note_lateness(eb_daemon_t *d, int64_t now_ms)
+{
+    if (d->stats.fast_due_ms > 0) {
+        int64_t late = eb_clock_monotonic_ns() - d->stats.fast_due_ms * 1000000;
+        eb_lat_add(&d->stats.loop_lateness, late > 0 ? (uint64_t)late : 0);
+    }
+    d->stats.fast_due_ms = now_ms + FAST_TIMER_MS;
+}
+
 static void on_fast_timer(void *ctx, int64_t now_ms)
 {
     eb_daemon_t *d = ctx;
+    note_lateness(d, now_ms);
     eb_dkill_service(d);
     eb_dstatus_leds(d, now_ms);
     eb_drecover_timer(d, now_ms);
@@ -223,7 +238,8 @@ static int go_ready(eb_daemon_t *d)
                       "starts on the same files once there is room)", d->jw.first_error);
         return 1;
     }
-    int64_t fast = eb_loop_add_timer(&d->loop, 0, 50, on_fast_timer, d), slow = eb_loop_add_timer(&d->loop, 0, 1000, on_status, d);
+    int64_t fast = eb_loop_add_timer(&d->loop, 0, FAST_TIMER_MS, on_fast_timer, d);
+    int64_t slow = eb_loop_add_timer(&d->loop, 0, 1000, on_status, d);
     int64_t wd = d->watchdog_us > 0 ? eb_loop_add_timer(&d->loop, 0, d->watchdog_us / 1000 > 0 ? d->watchdog_us / 1000 : 1,
                                                      on_watchdog, d) : 0;
     int64_t ex = d->src.klines ? eb_loop_add_timer(&d->loop, 0, 50, eb_dexchange_timer, d) : 0;

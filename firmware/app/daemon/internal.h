@@ -46,6 +46,10 @@
 #define EB_DECISION_PHASES 4
 #define EB_DAEMON_BACKLOG 1024 /* bars kept since the last commit (a commit comes at least every 1000) */
 
+/* Exchange errors by code (orders.c; names in eb_dorders_error_name): what the venue answered on the
+ * paper path; a live venue adds its own codes. */
+typedef enum { EB_DXERR_REJECTED, EB_DXERR_SUBMIT_FAILED, EB_DXERR_CANCEL_FAILED, EB_DXERR_COUNT } eb_dxerr_t;
+
 /* Faults needing the operator (the alarm LED's steady on), by source. */
 enum { EB_FAULT_JOURNAL = 1, EB_FAULT_DATA = 2 };
 
@@ -62,6 +66,9 @@ typedef struct {
     int64_t start_mono_ms, ready_mono_ms;
     uint64_t model_installs, model_refusals, model_fallbacks;
     uint64_t kill_presses, journal_errors;
+    eb_lat_hist_t loop_lateness;     /* daemon.c: how late the fast timer (kill-switch service) ran, ns */
+    int64_t fast_due_ms;             /* when the loop will next run it (0: not scheduled yet) */
+    uint64_t exchange_errors[EB_DXERR_COUNT]; /* orders.c: the venue refused or failed a request, by code */
     eb_os_memory_t os_at_ready;      /* brk and anonymous mappings when READY=1 was sent */
     size_t arena_in_use_at_ready;
 } eb_daemon_stats_t;

@@ -3,17 +3,21 @@
 #include "app/daemon/metrics_daemon.h"
 
 #include "app/daemon/http_state.h"
+#include "app/daemon/lifecycle.h"
 #include "app/daemon/log.h"
+#include "app/daemon/orders.h"
 #include "app/daemon/status.h"
 #include "app/daemon/telegram.h"
 #include "app/http/http_metrics.h"
 #include "app/http/metrics_text.h"
 #include "core/reasons.h"
+#include "core/stale.h"
 #include "hal/io/clock.h"
 
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -21,6 +25,10 @@
  * on a Pi (the core histogram's 1024 buckets would be far too many series). */
 static const double k_le[] = {1e-5, 5e-5, 1e-4, 5e-4, 1e-3, 5e-3, 1e-2, 5e-2, 1e-1, 1.0};
 #define NLE (sizeof k_le / sizeof k_le[0])
+/* The loop's lateness: poll's timer slack is tens of microseconds; 1 s late is a loop in trouble. */
+static const double k_loop_le[] = {1e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 5e-2, 1e-1, 5e-1, 1.0};
+#define NLOOP_LE (sizeof k_loop_le / sizeof k_loop_le[0])
+#define MAX_LE (NLE > NLOOP_LE ? NLE : NLOOP_LE)
 
 static long read_statm_resident(void)
 {
@@ -113,22 +121,62 @@ static void trading_metrics(eb_metrics_text_t *w, const eb_daemon_t *d)
     eb_mt_sample_u64(w, d->stats.kill_presses, NULL);
 }
 
-/* The core histogram (ns, log-linear) folded into the k_le buckets: each core bucket counts in the first
+/* A core histogram (ns, log-linear) folded into Prometheus buckets: each core bucket counts in the first
  * le at or above the largest value it can hold, so no observation is counted below its true value. */
-static void latency_metrics(eb_metrics_text_t *w, const eb_daemon_t *d)
+static void folded_histogram(eb_metrics_text_t *w, const eb_lat_hist_t *h, const double *le, size_t n)
 {
-    const eb_lat_hist_t *h = &d->stats.decision;
-    uint64_t counts[NLE + 1] = {0};
+    uint64_t counts[MAX_LE + 1] = {0};
     uint64_t below = 0;
-    for (size_t k = 0; k < NLE; k++) {
-        uint64_t upto = eb_lat_count_at_most(h, (uint64_t)(k_le[k] * 1e9));
+    for (size_t k = 0; k < n; k++) {
+        uint64_t upto = eb_lat_count_at_most(h, (uint64_t)(le[k] * 1e9));
         counts[k] = upto - below;
         below = upto;
     }
-    counts[NLE] = h->count - below;
+    counts[n] = h->count - below;
+    eb_mt_histogram(w, le, counts, n, (double)h->sum_ns / 1e9, NULL);
+}
+
+static void latency_metrics(eb_metrics_text_t *w, const eb_daemon_t *d)
+{
     eb_mt_family(w, "edgebox_decision_latency_seconds", EB_METRIC_HISTOGRAM,
                  "Time from a closed bar's arrival to the decision made on it.");
-    eb_mt_histogram(w, k_le, counts, NLE, (double)h->sum_ns / 1e9, NULL);
+    folded_histogram(w, &d->stats.decision, k_le, NLE);
+    eb_mt_family(w, "edgebox_loop_lateness_seconds", EB_METRIC_HISTOGRAM,
+                 "How late the main loop ran its 50 ms kill-switch service timer.");
+    folded_histogram(w, &d->stats.loop_lateness, k_loop_le, NLOOP_LE);
+}
+
+/* What runs and where it stands: the data's age, the model, the lifecycle stage, the venue's errors. */
+static void state_metrics(eb_metrics_text_t *w, const eb_daemon_t *d)
+{
+    const eb_engine_t *e = d->pipe ? &d->pipe->engine : NULL;
+    eb_mt_family(w, "edgebox_data_age_seconds", EB_METRIC_GAUGE,
+                 "Seconds since the newest closed bar's open time (the age the stale-data rule compares).");
+    eb_mt_sample(w, e && e->has_bar ? (double)eb_stale_age_ms(e->last_time_ms, eb_clock_realtime_ms()) / 1000.0 : NAN,
+                 NULL);
+    const eb_model_store_t *m = &d->models.store;
+    char release[24];
+    snprintf(release, sizeof release, "%llu", m->active >= 0 ? (unsigned long long)m->manifest.release : 0ULL);
+    const char *model[] = {"model_id", m->active >= 0 ? m->manifest.model_id : "", "release", release, NULL};
+    eb_mt_family(w, "edgebox_model_info", EB_METRIC_GAUGE, "The model in use (1), or no model (0, empty id).");
+    eb_mt_sample(w, m->active >= 0, model);
+    /* every stage of core/lifecycle.h, then "unknown" (the journal's stage not loaded yet): one reads 1 */
+    const char *now = eb_dlc_stage(d);
+    eb_mt_family(w, "edgebox_lifecycle_stage", EB_METRIC_GAUGE,
+                 "1 for the strategy's lifecycle stage, 0 for the others.");
+    for (int s = EB_LC_CANDIDATE; s <= EB_LC_RETIRED + 1; s++) {
+        const char *name = s <= EB_LC_RETIRED ? eb_lc_state_name((eb_lc_state_t)s) : "unknown";
+        const char *labels[] = {"stage", name, NULL};
+        eb_mt_sample(w, strcmp(now, name) == 0, labels);
+    }
+    /* the daemon builds the paper venue only (orders.c), which is there before the HTTP server starts */
+    const char *venue = d->broker.ops ? d->broker.ops->name : "paper";
+    eb_mt_family(w, "edgebox_exchange_errors_total", EB_METRIC_COUNTER,
+                 "Requests the venue refused or failed, by code.");
+    for (int c = 0; c < EB_DXERR_COUNT; c++) {
+        const char *labels[] = {"venue", venue, "code", eb_dorders_error_name((eb_dxerr_t)c), NULL};
+        eb_mt_sample_u64(w, d->stats.exchange_errors[c], labels);
+    }
 }
 
 static void arena_metrics(eb_metrics_text_t *w)
@@ -155,6 +203,7 @@ int eb_dmetrics_handler(void *ctx, const eb_http_req_t *req, const char *body, e
     arming_metrics(&w, d);
     trading_metrics(&w, d);
     latency_metrics(&w, d);
+    state_metrics(&w, d);
     arena_metrics(&w);
     process_metrics(&w, d);
     eb_dtg_metrics(&w, d);

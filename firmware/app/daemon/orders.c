@@ -118,9 +118,20 @@ static int apply(eb_daemon_t *d, const eb_broker_event_t *ev)
     case EB_BROKER_EV_ACCEPTED: due_state(d, &o->it, EB_ORDER_SENT, ev->exchange_id, NULL, ev->time_ms); return 0;
     case EB_BROKER_EV_FILLED: on_fill(d, o, ev); return 1;
     case EB_BROKER_EV_CANCELLED: on_gone(d, o, ev, EB_ORDER_CANCELLED); return 0;
-    case EB_BROKER_EV_REJECTED: on_gone(d, o, ev, EB_ORDER_REJECTED); return 0;
+    case EB_BROKER_EV_REJECTED:
+        d->stats.exchange_errors[EB_DXERR_REJECTED]++;
+        on_gone(d, o, ev, EB_ORDER_REJECTED);
+        return 0;
     default: return 0;
     }
+}
+
+const char *eb_dorders_error_name(eb_dxerr_t code)
+{
+    static const char *const names[EB_DXERR_COUNT] = {
+        [EB_DXERR_REJECTED] = "rejected", [EB_DXERR_SUBMIT_FAILED] = "submit_failed",
+        [EB_DXERR_CANCEL_FAILED] = "cancel_failed"};
+    return (unsigned)code < EB_DXERR_COUNT ? names[code] : "unknown";
 }
 
 void eb_dorders_init(eb_daemon_t *d)
@@ -160,8 +171,10 @@ static void submit(eb_daemon_t *d, const eb_intent_t *it, const char *reason, in
         eb_errf(err, sizeof err, "the daemon's order table is full (%d)", EB_DAEMON_MAX_ORDERS);
     else if (d->broker.ops->submit(d->broker.self, &o, err, sizeof err) == 0)
         return;
-    else
+    else {
         slot->used = 0; /* the venue never took it: the slot is free again */
+        d->stats.exchange_errors[EB_DXERR_SUBMIT_FAILED]++;
+    }
     eb_dlog(d, 3, "order %s not placed: %s", it->client_id, err);
     eb_engine_cancel(E(d), it);
     due_state(d, it, EB_ORDER_REJECTED, NULL, err, t);
@@ -326,8 +339,10 @@ static int cancel_all(eb_daemon_t *d, eb_intent_kind_t kind, const char *why)
         snprintf(o->cancel_why, sizeof o->cancel_why, "%s", why);
         if (d->broker.ops->cancel(d->broker.self, o->it.client_id, err, sizeof err) == 0)
             n++;
-        else
+        else {
+            d->stats.exchange_errors[EB_DXERR_CANCEL_FAILED]++;
             eb_dlog(d, 3, "cancel of %s failed: %s", o->it.client_id, err);
+        }
     }
     return n;
 }

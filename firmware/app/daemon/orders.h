@@ -12,6 +12,9 @@
 
 #include "app/daemon/internal.h"
 
+/* The code's label in edgebox_exchange_errors_total: "rejected" (the venue refused an order it had
+ * taken), "submit_failed" (it would not queue one), "cancel_failed". */
+const char *eb_dorders_error_name(eb_dxerr_t code);
 /* The broker over the engine's costs and lot rules (after the pipeline exists). */
 void eb_dorders_init(eb_daemon_t *d);
 /* The broker's events for this bar (NULL: between bars), applied to the engine. Returns how many fills. */
