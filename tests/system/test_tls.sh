@@ -5,7 +5,8 @@
 # HTTP to that port gets nothing; a restart reuses the certificate; a client stalled mid-handshake neither
 # stops the loop (/health answers, bars go on at the pace of a run without it) nor stays past the request
 # timeout; many handshakes leave the arena's high-water where a few put it; `edgebox status` with the right
-# --fingerprint works and prints it, with a wrong one it is refused (exit 3); a loopback box has no TLS.
+# --fingerprint works and prints it, with a wrong one it is refused (exit 3), control (halt, rearm) works
+# with the token over it; a loopback box has no TLS.
 # curl missing: everything skips; openssl or python3 missing: their checks skip.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -32,8 +33,9 @@ if ! command -v curl >/dev/null; then
 	summary
 	exit
 fi
-"$eb" data synth --bars 60000 --seed 7 --out "$tmp/bars.csv" >/dev/null
-check "bars for the replay" $?
+printf 'tls-test-token-0123456789abcdef\n' >"$tmp/token" && chmod 600 "$tmp/token" &&
+	"$eb" data synth --bars 60000 --seed 7 --out "$tmp/bars.csv" >/dev/null
+check "a token file and bars for the replay" $?
 
 # start_box BIND LOG: edgeboxd on a random port (a few tries: another process may hold one), $port set
 start_box() {
@@ -45,7 +47,7 @@ start_box() {
 		cat >"$tmp/cfg.json" <<-CFG || return 1
 			{ "appliance": { "board": "sim", "board_dir": "$PWD/board", "state_dir": "$tmp/state-$bind",
 			                 "replay_file": "$tmp/bars.csv", "replay_speed": 3000,
-			                 "http": { "port": $p, "bind": "$bind" } } }
+			                 "http": { "port": $p, "bind": "$bind", "token_file": "$tmp/token" } } }
 		CFG
 		EDGEBOX_SIM_DIR=$tmp/sim "$build/bin/edgeboxd" --config "$tmp/cfg.json" 2>"$log" &
 		pid=$!
@@ -103,6 +105,11 @@ wrong=00${fp#??}
 run "edgebox status with a wrong --fingerprint" 3 status --host "$url" --fingerprint "$wrong"
 check "the wrong certificate is named" "$(grep -q 'not the one of --fingerprint' <<<"$out"; echo $?)"
 run "edgebox status over https without --fingerprint" 2 status --host "$url"
+run "edgebox halt over https with the token" 0 halt --host "$url" --fingerprint "$fp" --token-file "$tmp/token"
+check "the halt took: status shows the master switch" \
+	"$("$eb" status --host "$url" --fingerprint "$fp" | grep -q master_switch; echo $?)"
+run "edgebox rearm over https" 0 rearm --host "$url" --fingerprint "$fp" --token-file "$tmp/token"
+check "the token is not in the daemon's log" "$(grep -q tls-test-token "$tmp/log1"; [ $? = 1 ]; echo $?)"
 
 # Many handshakes: each session's memory comes back to the arena, so its high-water stays where the
 # first few put it.
