@@ -6,7 +6,7 @@
 # stops the loop (/health answers, bars go on at the pace of a run without it) nor stays past the request
 # timeout; many handshakes leave the arena's high-water where a few put it; `edgebox status` with the right
 # --fingerprint works and prints it, with a wrong one it is refused (exit 3), control (halt, rearm) works
-# with the token over it; a loopback box has no TLS.
+# with the token over it, and so does a model push; a loopback box has no TLS.
 # curl missing: everything skips; openssl or python3 missing: their checks skip.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -34,8 +34,13 @@ if ! command -v curl >/dev/null; then
 	exit
 fi
 printf 'tls-test-token-0123456789abcdef\n' >"$tmp/token" && chmod 600 "$tmp/token" &&
-	"$eb" data synth --bars 60000 --seed 7 --out "$tmp/bars.csv" >/dev/null
-check "a token file and bars for the replay" $?
+	"$eb" data synth --bars 60000 --seed 7 --out "$tmp/bars.csv" >/dev/null &&
+	"$eb" keygen --out "$tmp/keys" >/dev/null &&
+	"$eb" data synth --bars 4000 --seed 8 --out "$tmp/train.csv" >/dev/null &&
+	"$eb" train --config configs/walkforward-small.json --in "$tmp/train.csv" --out "$tmp/m.ebm" >"$tmp/train.log" 2>&1 &&
+	"$eb" model sign --key "$tmp/keys/model.key" --in "$tmp/m.ebm" --release 1 --model-id tls1 \
+		--out "$tmp/tls1.signed" >/dev/null
+check "a token file, bars for the replay, a signed model" $?
 
 # start_box BIND LOG: edgeboxd on a random port (a few tries: another process may hold one), $port set
 start_box() {
@@ -46,7 +51,8 @@ start_box() {
 		p=$((20000 + RANDOM % 40000))
 		cat >"$tmp/cfg.json" <<-CFG || return 1
 			{ "appliance": { "board": "sim", "board_dir": "$PWD/board", "state_dir": "$tmp/state-$bind",
-			                 "replay_file": "$tmp/bars.csv", "replay_speed": 3000,
+			                 "replay_file": "$tmp/bars.csv", "replay_speed": 3000, "max_model_kib": 1024,
+			                 "public_key": "$tmp/keys/model.pub",
 			                 "http": { "port": $p, "bind": "$bind", "token_file": "$tmp/token" } } }
 		CFG
 		EDGEBOX_SIM_DIR=$tmp/sim "$build/bin/edgeboxd" --config "$tmp/cfg.json" 2>"$log" &
@@ -109,6 +115,15 @@ run "edgebox halt over https with the token" 0 halt --host "$url" --fingerprint 
 check "the halt took: status shows the master switch" \
 	"$("$eb" status --host "$url" --fingerprint "$fp" | grep -q master_switch; echo $?)"
 run "edgebox rearm over https" 0 rearm --host "$url" --fingerprint "$fp" --token-file "$tmp/token"
+# the streamed upload (Expect: 100-continue, a body of many TLS records)
+run "edgebox model push over https" 0 model push --host "$url" --fingerprint "$fp" --token-file "$tmp/token" \
+	--in "$tmp/tls1.signed"
+check "model push: received" "$(grep -q '202 received' <<<"$out"; echo $?)"
+for _ in $(seq 100); do
+	"$eb" status --host "$url" --fingerprint "$fp" 2>/dev/null | grep -q 'model: *tls1' && break
+	sleep 0.1
+done
+check "the pushed model is in use" "$("$eb" status --host "$url" --fingerprint "$fp" | grep -q 'model: *tls1'; echo $?)"
 check "the token is not in the daemon's log" "$(grep -q tls-test-token "$tmp/log1"; [ $? = 1 ]; echo $?)"
 
 # Many handshakes: each session's memory comes back to the arena, so its high-water stays where the

@@ -355,7 +355,8 @@ static void on_conn(void *ctx, int fd, short revents)
     if (c->state == EB_HTTP_CONN_WRITING) {
         if ((revents & (POLLOUT | POLLERR | POLLHUP)) && send_queued(s, c) == 0 && after_write(s, c))
             process(s, c);
-        return;
+        if (c->state != EB_HTTP_CONN_READING || eb_http_conn_pending(c) == 0)
+            return; /* else: TLS holds the next request's bytes, which no POLLIN will announce */
     }
     if (c->state == EB_HTTP_CONN_LINGER) {
         char sink[4096];
