@@ -153,12 +153,14 @@ print("closed by the box" if gone else "data", flush=True)' "$port" >"$tmp/stall
 	t0=$(date +%s%N)
 	out=$(curl -sk --max-time 2 "$url/health")
 	ms=$((($(date +%s%N) - t0) / 1000000))
-	check "GET /health while a handshake stalls: ${ms} ms" "$(grep -q '"status":"ok"' <<<"$out" && [ $ms -lt 1000 ]; echo $?)"
+	check "GET /health while a handshake stalls: ${ms} ms" \
+		"$(grep -q '"status":"ok"' <<<"$out" && [ $ms -lt 1000 ]; echo $?)"
 	b2=$(bars); sleep 3; b3=$(bars)
 	check "bars while a handshake stalls: $((b3 - b2)) in 3 s, $((b1 - b0)) without it" \
 		"$([ -n "$b0" ] && [ -n "$b3" ] && [ $((b1 - b0)) -gt 0 ] && [ $(((b3 - b2) * 10)) -ge $(((b1 - b0) * 7)) ]; echo $?)"
 	for _ in $(seq 120); do grep -q "closed by the box" "$tmp/staller" && break; sleep 0.1; done
-	check "the stalled handshake is closed by the box (its time limits), within 15 s" "$(grep -q 'closed by the box' "$tmp/staller"; echo $?)"
+	check "the stalled handshake is closed by the box (its time limits), within 15 s" \
+		"$(grep -q 'closed by the box' "$tmp/staller"; echo $?)"
 	kill "$staller" 2>/dev/null
 	wait "$staller" 2>/dev/null
 	staller=
@@ -169,7 +171,8 @@ fi
 stop_box
 start_box 0.0.0.0 "$tmp/log2"
 check "restart: the certificate is reused" \
-	"$([ -n "$port" ] && [ "$(fp_of_log "$tmp/log2")" = "$fp" ] && grep -q "fingerprint $fp (from the state" "$tmp/log2"; echo $?)"
+	"$([ -n "$port" ] && [ "$(fp_of_log "$tmp/log2")" = "$fp" ] &&
+		grep -q "fingerprint $fp (from the state" "$tmp/log2"; echo $?)"
 stop_box
 
 start_box 127.0.0.1 "$tmp/log3"

@@ -38,9 +38,11 @@ static int join(char *out, size_t cap, const char *dir, const char *name)
 /* CN: the host name when it is a plain DNS name (no character that would need escaping in a DN). */
 static void common_name(char *cn, size_t cap)
 {
+    static const char dns[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-";
     char h[64];
-    if (gethostname(h, sizeof h) == 0 && (h[sizeof h - 1] = '\0', h[0]) && strspn(h, "abcdefghijklmnopqrstuvwxyz"
-                                                                              "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") == strlen(h))
+    int ok = gethostname(h, sizeof h) == 0;
+    h[sizeof h - 1] = '\0'; /* a truncated name need not be terminated */
+    if (ok && h[0] && strspn(h, dns) == strlen(h))
         snprintf(cn, cap, "CN=%s", h);
     else
         snprintf(cn, cap, "CN=edgebox");

@@ -244,7 +244,8 @@ int eb_remote_model_push(int argc, char **argv)
         }
     }
     if (!in) {
-        fprintf(stderr, "usage: edgebox model push --host [https://]H[:PORT] [--fingerprint FP] --token-file F --in M.signed [--timeout S]\n"
+        fprintf(stderr, "usage: edgebox model push --host [https://]H[:PORT] [--fingerprint FP] --token-file F\n"
+                        "       --in M.signed [--timeout S]\n"
                         EB_REMOTE_EXIT_HELP);
         return EB_REMOTE_USAGE;
     }
