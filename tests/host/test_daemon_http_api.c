@@ -154,7 +154,8 @@ TEST(bad_token_files_are_refused)
     }
 }
 
-/* appliance.http.bind: another loopback address serves; a LAN address is refused at start, naming it. */
+/* appliance.http.bind: another loopback address serves; a LAN address serves TLS, or plain HTTP with
+ * allow_plain_http_lan; a half TLS pair in the state directory stops start-up. */
 TEST(bind_address)
 {
     box_t b;
@@ -171,9 +172,20 @@ TEST(bind_address)
     snprintf(app, sizeof app, "\"http\": {\"port\": %d, \"bind\": \"0.0.0.0\"}", dp_free_port());
     dp_config(casedir, g_bars, app, "", cfg, sizeof cfg);
     snprintf(log, sizeof log, "%s/log", casedir);
+    /* not loopback: TLS, with a certificate made in the state directory (tests/system/test_tls.sh) */
+    CHECK_EQ_INT(box_start(&b, "bindtls", ", \"bind\": \"0.0.0.0\""), 0);
+    CHECK(dp_file_contains(b.log, "operator surface on https://0.0.0.0:"));
+    CHECK(dp_file_contains(b.log, "TLS certificate sha256 fingerprint "));
+    box_stop(&b);
+    /* a certificate without its key is not replaced by a new pair: start-up stops, naming the file */
+    char state[500], cert[600];
+    snprintf(state, sizeof state, "%s/state", casedir);
+    snprintf(cert, sizeof cert, "%s/tls_cert.pem", state);
+    CHECK_EQ_INT(mkdir(state, 0700), 0);
+    dp_write_file(cert, "not a certificate\n");
     const char *argv[] = {g_daemon, "--config", cfg, NULL};
     CHECK(dp_run(argv, NULL, log, 10000) != 0);
-    CHECK(dp_file_contains(log, "http: bind address '0.0.0.0' is not loopback"));
+    CHECK(dp_file_contains(log, "tls_key.pem"));
     /* allow_plain_http_lan (the QEMU system test's VM): the same bind serves, with a warning */
     CHECK_EQ_INT(box_start(&b, "bindlan2", ", \"bind\": \"0.0.0.0\", \"allow_plain_http_lan\": true"), 0);
     CHECK(dp_file_contains(b.log, "operator surface on http://0.0.0.0:"));

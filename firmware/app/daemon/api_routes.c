@@ -69,6 +69,8 @@ static int h_status(void *ctx, const eb_http_req_t *req, const char *body, eb_ht
     eb_json_str(r, d->models.store.active >= 0 ? d->models.store.manifest.model_id : NULL);
     eb_http_resp_printf(r, ",\"lifecycle\":");
     eb_json_str(r, eb_dlc_stage(d));
+    eb_http_resp_printf(r, ",\"tls_fingerprint\":"); /* what a client pins (docs/api.md "TLS"); null: plain */
+    eb_json_str(r, d->http && d->http->srv.cfg.tls ? d->http->srv.cfg.tls->fingerprint : NULL);
     eb_http_resp_printf(r, ",\"uptime_seconds\":%.3f}\n",
                         (double)(eb_clock_monotonic_ms() - d->stats.start_mono_ms) / 1000.0);
     return 0;

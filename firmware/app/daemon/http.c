@@ -48,6 +48,9 @@ static int load_token(eb_daemon_t *d, char *err, size_t cap)
     return 0;
 }
 
+/* 127.0.0.0/8, as the server's own check (a bad address is refused there) */
+static int is_loopback(const char *addr) { return strncmp(addr, "127.", 4) == 0; }
+
 int eb_dhttp_start(eb_daemon_t *d, char *err, size_t cap)
 {
     int port = d->opt.http_port > 0 ? d->opt.http_port : d->app.http.port;
@@ -65,6 +68,16 @@ int eb_dhttp_start(eb_daemon_t *d, char *err, size_t cap)
     cfg.port = port;
     cfg.bind_addr = d->app.http.bind;
     cfg.allow_plain_lan = d->app.http.allow_plain_lan;
+    if (!is_loopback(cfg.bind_addr) && !cfg.allow_plain_lan) {
+        if (eb_http_tls_init(&d->http->tls, d->app.state_dir, cfg.bind_addr, err, cap) != 0) {
+            free(d->http);
+            d->http = NULL;
+            return -1;
+        }
+        cfg.tls = &d->http->tls;
+        eb_dlog(d, 5, "TLS certificate sha256 fingerprint %s (%s)", cfg.tls->fingerprint,
+                cfg.tls->made ? "new, in the state directory" : "from the state directory");
+    }
     cfg.max_conns = EB_DHTTP_CONNS;
     for (int i = 0; i < d->app.http.ncors; i++)
         d->http->cors[i] = d->app.http.cors[i];
@@ -78,6 +91,8 @@ int eb_dhttp_start(eb_daemon_t *d, char *err, size_t cap)
         rc = -1;
     }
     if (rc != 0) {
+        if (cfg.tls)
+            eb_http_tls_free(cfg.tls);
         free(d->http);
         d->http = NULL;
         return -1;
@@ -88,9 +103,9 @@ int eb_dhttp_start(eb_daemon_t *d, char *err, size_t cap)
     if (eb_journal_reader_open(&d->http->reader, eb_journal_path(d->jw.j), rerr, sizeof rerr) != 0)
         eb_dlog(d, 3, "GET /api/v1/trades, /api/v1/events, /api/v1/decisions and /api/v1/equity will answer 503: %s",
                 rerr);
-    eb_dlog(d, 5, "operator surface on http://%s:%d (control %s)", cfg.bind_addr, eb_http_server_port(&d->http->srv),
-            d->http->srv.token_len ? "with the token file" : "off: no token file");
-    if (d->app.http.allow_plain_lan && strncmp(cfg.bind_addr, "127.", 4) != 0)
+    eb_dlog(d, 5, "operator surface on %s://%s:%d (control %s)", cfg.tls ? "https" : "http", cfg.bind_addr,
+            eb_http_server_port(&d->http->srv), d->http->srv.token_len ? "with the token file" : "off: no token file");
+    if (d->app.http.allow_plain_lan && !is_loopback(cfg.bind_addr))
         eb_dlog(d, 4, "plain HTTP on a non-loopback address (appliance.http.allow_plain_http_lan): the token and "
                 "the answers cross the network unencrypted");
     return 0;
@@ -110,6 +125,8 @@ void eb_dhttp_close(eb_daemon_t *d)
         return;
     eb_http_server_stop(&d->http->srv);
     eb_journal_reader_close(d->http->reader);
+    if (d->http->srv.cfg.tls)
+        eb_http_tls_free(d->http->srv.cfg.tls);
     free(d->http);
     d->http = NULL;
 }

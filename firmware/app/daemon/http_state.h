@@ -25,6 +25,7 @@ struct eb_dhttp {
     eb_http_route_t routes[EB_DHTTP_ROUTES];
     const char *cors[EB_HTTP_CORS_MAX];
     eb_journal_reader_t *reader; /* the read endpoints' journal connection (NULL: it did not open) */
+    eb_http_tls_t tls;   /* the listener's key and certificate, when it speaks TLS (srv.cfg.tls points here) */
     eb_dupload_t upload; /* api_control.c: POST /api/v1/model's file while it streams */
     eb_http_conn_t conns[EB_DHTTP_CONNS];
 };

@@ -82,7 +82,8 @@ static const char k_doc_rest[] =
                "\"mode\":{\"type\":\"string\"},\"armed\":{\"type\":\"boolean\"},\"disarm_reasons\":" REASONS ","
                "\"kill_switch\":{\"type\":\"string\"},\"bars\":{\"type\":\"integer\"},"
                "\"equity\":{\"type\":[\"number\",\"null\"]},\"model\":{\"type\":[\"string\",\"null\"]},"
-               "\"lifecycle\":{\"type\":[\"string\",\"null\"]},\"uptime_seconds\":{\"type\":\"number\"}}}") "},"
+               "\"lifecycle\":{\"type\":[\"string\",\"null\"]},\"tls_fingerprint\":{\"type\":[\"string\",\"null\"]},"
+               "\"uptime_seconds\":{\"type\":\"number\"}}}") "},"
     "\"405\":" ERROR_REPLY("Only GET and HEAD are allowed.") "}}},"
     "\"/api/v1/positions\":" READ_OP("getPositions", "Open positions",
                                       "The positions open now and the entries pending, with side, quantity, entry, "

@@ -6,10 +6,12 @@
 #include "app/http/text_append.h"
 
 #include <errno.h>
+#include <mbedtls/ssl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 const char *eb_http_status_text(int status)
 {
@@ -49,6 +51,8 @@ void eb_http_conn_open(eb_http_conn_t *c, int fd, uint32_t peer, int64_t now_ms)
     c->continue_sent = 0;
     c->stream = NULL;
     c->streamed = 0;
+    c->tls = NULL;
+    c->handshaken = c->tls_want_write = c->tls_broken = 0;
     c->in_len = c->out_off = c->out_len = 0;
 }
 
@@ -116,21 +120,93 @@ void eb_http_conn_error(eb_http_conn_t *c, int status, const char *why)
     (void)eb_http_conn_finish(c, &r, 0, 1, 0); /* a fixed-size head: it fits */
 }
 
+/* One write of the queued output: bytes written, or -2 would block, -1 an error. A TLS write that
+ * would block is retried with the same arguments, as mbedTLS requires (out_off moves only on success). */
+static long send_some(eb_http_conn_t *c)
+{
+    const char *p = c->out + c->out_off;
+    size_t n = c->out_len - c->out_off;
+    if (c->tls) {
+        if (!c->handshaken || c->tls_broken)
+            return -1; /* e.g. a 408 for a handshake that never finished: nothing can be said, close */
+        int r = mbedtls_ssl_write(c->tls, (const unsigned char *)p, n);
+        if (r == MBEDTLS_ERR_SSL_WANT_WRITE || r == MBEDTLS_ERR_SSL_WANT_READ)
+            return -2;
+        return r >= 0 ? r : -1;
+    }
+    ssize_t r = send(c->fd, p, n, MSG_NOSIGNAL);
+    if (r < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+        return -2;
+    return r;
+}
+
 int eb_http_conn_flush(eb_http_conn_t *c, int64_t now_ms)
 {
     while (c->out_off < c->out_len) {
-        ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
+        long n = send_some(c);
         if (n > 0) {
             c->out_off += (size_t)n;
             c->last_ms = now_ms;
             continue;
         }
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        if (n == -2)
             return 1;
         return -1;
     }
     c->out_off = c->out_len = 0;
     return 0;
+}
+
+long eb_http_conn_recv(eb_http_conn_t *c, char *buf, size_t n)
+{
+    if (!c->tls) {
+        ssize_t r = read(c->fd, buf, n);
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+            return -2;
+        return r;
+    }
+    c->tls_want_write = 0;
+    int r;
+    if (!c->handshaken) {
+        r = mbedtls_ssl_handshake(c->tls);
+        if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) {
+            c->tls_want_write = r == MBEDTLS_ERR_SSL_WANT_WRITE;
+            return -2;
+        }
+        if (r != 0)
+            return -1; /* not TLS (plain HTTP to this port), or a failed handshake */
+        c->handshaken = 1;
+    }
+    r = mbedtls_ssl_read(c->tls, (unsigned char *)buf, n);
+    if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE)
+        return -2;
+    if (r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
+        return 0;
+    return r;
+}
+
+size_t eb_http_conn_pending(const eb_http_conn_t *c)
+{
+    return c->tls && c->handshaken ? mbedtls_ssl_get_bytes_avail(c->tls) : 0;
+}
+
+void eb_http_conn_send_continue(eb_http_conn_t *c)
+{
+    static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+    if (!c->tls) {
+        (void)send(c->fd, cont, sizeof cont - 1, MSG_NOSIGNAL); /* best effort: clients go on anyway */
+        return;
+    }
+    if (c->tls_broken || !c->handshaken)
+        return;
+    /* a record mbedTLS could not send at once would have to be retried with these very bytes before
+     * the response: rather than that, the connection is given up at its next write */
+    if (mbedtls_ssl_write(c->tls, (const unsigned char *)cont, sizeof cont - 1) != (int)(sizeof cont - 1))
+        c->tls_broken = 1;
+}
+
+void eb_http_conn_close_notify(eb_http_conn_t *c)
+{
+    if (c->tls && c->handshaken && !c->tls_broken)
+        (void)mbedtls_ssl_close_notify(c->tls); /* best effort: the FIN follows anyway */
 }

@@ -29,6 +29,10 @@ typedef struct {
     int continue_sent;    /* "100 Continue" already sent for the current request */
     const void *stream;   /* the stream (http_server.h's eb_http_stream_route) taking this request's body (http_server.h), or NULL */
     uint64_t streamed;    /* body bytes handed to it so far (and dropped from `in`) */
+    void *tls;            /* its mbedtls_ssl_context on a TLS listener (http_tls.h), or NULL: plain */
+    int handshaken;       /* TLS: the handshake is done */
+    int tls_want_write;   /* TLS: the handshake waits for POLLOUT */
+    int tls_broken;       /* TLS: a record is half written outside the response (the connection closes) */
     size_t in_len, out_off, out_len;
     char in[EB_HTTP_IN_CAP];
     char out[EB_HTTP_OUT_CAP];
@@ -63,6 +67,16 @@ void eb_http_conn_error(eb_http_conn_t *c, int status, const char *why);
 /* Writes what is queued without blocking: 0 all written, 1 more to write (wait for POLLOUT), -1 the
  * peer is gone. */
 int eb_http_conn_flush(eb_http_conn_t *c, int64_t now_ms);
+
+/* Reads what arrived (through TLS when c->tls, whose handshake it drives first): bytes read, 0 the peer
+ * closed, -1 an error, -2 nothing yet (c->tls_want_write: wait for POLLOUT too). */
+long eb_http_conn_recv(eb_http_conn_t *c, char *buf, size_t n);
+/* TLS: decrypted bytes already buffered inside the session (poll will not report them). */
+size_t eb_http_conn_pending(const eb_http_conn_t *c);
+/* "100 Continue", best effort (clients go on after a while anyway). */
+void eb_http_conn_send_continue(eb_http_conn_t *c);
+/* Before the FIN: TLS close_notify, best effort. */
+void eb_http_conn_close_notify(eb_http_conn_t *c);
 
 const char *eb_http_status_text(int status);
 

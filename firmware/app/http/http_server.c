@@ -58,6 +58,8 @@ static void stream_abort(eb_http_conn_t *c)
 static void conn_close(eb_http_server_t *s, eb_http_conn_t *c)
 {
     stream_abort(c);
+    eb_http_tls_session_free(c->tls);
+    c->tls = NULL;
     eb_loop_remove_fd(s->loop, c->fd);
     (void)close(c->fd); /* nothing to do about a failed close of a socket */
     c->fd = -1;
@@ -82,6 +84,7 @@ static int after_write(eb_http_server_t *s, eb_http_conn_t *c)
 {
     (void)eb_loop_set_events(s->loop, c->fd, POLLIN);
     if (c->close_after) {
+        eb_http_conn_close_notify(c);
         (void)shutdown(c->fd, SHUT_WR); /* the FIN after the answer; a failure only means the peer is gone */
         c->state = EB_HTTP_CONN_LINGER;
         c->linger_ms = now_of(s);
@@ -259,8 +262,7 @@ static int stream_step(eb_http_server_t *s, eb_http_conn_t *c, const eb_http_req
             return -1;
         }
         if (req->expect_continue && !c->continue_sent) {
-            static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
-            (void)send(c->fd, cont, sizeof cont - 1, MSG_NOSIGNAL); /* best effort: clients go on anyway */
+            eb_http_conn_send_continue(c);
         }
         c->continue_sent = 1;
         c->stream = streams(s, req);
@@ -320,8 +322,7 @@ static void process(eb_http_server_t *s, eb_http_conn_t *c)
                 c->in_len = 0;
             } else {
                 if (req.expect_continue) {
-                    static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
-                    (void)send(c->fd, cont, sizeof cont - 1, MSG_NOSIGNAL); /* best effort: clients go on anyway */
+                    eb_http_conn_send_continue(c);
                 }
                 c->continue_sent = 1;
                 return;
@@ -354,7 +355,8 @@ static void on_conn(void *ctx, int fd, short revents)
     if (c->state == EB_HTTP_CONN_WRITING) {
         if ((revents & (POLLOUT | POLLERR | POLLHUP)) && send_queued(s, c) == 0 && after_write(s, c))
             process(s, c);
-        return;
+        if (c->state != EB_HTTP_CONN_READING || eb_http_conn_pending(c) == 0)
+            return; /* else: TLS holds the next request's bytes, which no POLLIN will announce */
     }
     if (c->state == EB_HTTP_CONN_LINGER) {
         char sink[4096];
@@ -363,21 +365,28 @@ static void on_conn(void *ctx, int fd, short revents)
             conn_close(s, c);
         return;
     }
-    size_t room = sizeof c->in - c->in_len;
-    if (room == 0)
-        return; /* cannot happen: the limits fit the buffer (checked at start) */
-    ssize_t n = read(fd, c->in + c->in_len, room);
-    if (n < 0 && (errno == EAGAIN || errno == EINTR))
-        return;
-    if (n <= 0) {
-        conn_close(s, c);
-        return;
-    }
-    if (c->req_start_ms < 0)
-        c->req_start_ms = now;
-    c->last_ms = now;
-    c->in_len += (size_t)n;
-    process(s, c);
+    /* TLS may hold decrypted bytes that poll does not see: read them too, while the request reads on */
+    int pulled = 0;
+    do {
+        size_t room = sizeof c->in - c->in_len;
+        if (room == 0)
+            return; /* cannot happen: the limits fit the buffer (checked at start) */
+        int was_waiting = c->tls_want_write;
+        long n = eb_http_conn_recv(c, c->in + c->in_len, room);
+        if (c->tls_want_write != was_waiting) /* the handshake waits to write, or no longer does */
+            (void)eb_loop_set_events(s->loop, fd, (short)(POLLIN | (c->tls_want_write ? POLLOUT : 0)));
+        if (n == -2)
+            return;
+        if (n <= 0) {
+            conn_close(s, c);
+            return;
+        }
+        if (c->req_start_ms < 0)
+            c->req_start_ms = now;
+        c->last_ms = now;
+        c->in_len += (size_t)n;
+        process(s, c);
+    } while (++pulled < 8 && c->state == EB_HTTP_CONN_READING && eb_http_conn_pending(c) > 0);
 }
 
 /* Connections of one address still in use: a lingering close does not count (a client that reconnects
@@ -458,6 +467,17 @@ static void on_listen(void *ctx, int fd, short revents)
             (void)setsockopt(cfd, SOL_SOCKET, SO_SNDBUF, &s->cfg.sndbuf_bytes, sizeof s->cfg.sndbuf_bytes);
         eb_http_conn_open(c, cfd, peer, now_of(s));
         c->owner = s;
+        if (s->cfg.tls) {
+            c->tls = eb_http_tls_session(s->cfg.tls, &c->fd);
+            c->req_start_ms = now_of(s); /* the handshake is within the request's time limit (408 closes) */
+            if (!c->tls) {
+                eb_loop_remove_fd(s->loop, cfd);
+                c->state = EB_HTTP_CONN_FREE;
+                c->fd = -1;
+                refuse_busy(s, cfd, "no memory for a TLS session");
+                continue;
+            }
+        }
         s->stats.accepted++;
         if (++s->stats.open > s->stats.open_max)
             s->stats.open_max = s->stats.open;
@@ -507,9 +527,9 @@ static int check_config(const eb_http_config_t *c, struct in_addr *addr, char *e
     const char *a = c->bind_addr ? c->bind_addr : "127.0.0.1";
     if (inet_pton(AF_INET, a, addr) != 1)
         return eb_errf(err, cap, "http: bind address '%s' is not an IPv4 address", a);
-    if ((ntohl(addr->s_addr) >> 24) != 127 && !c->allow_plain_lan)
-        return eb_errf(err, cap, "http: bind address '%s' is not loopback: plain HTTP on the LAN needs "
-                       "allow_plain_http_lan (TLS is not available yet)", a);
+    if ((ntohl(addr->s_addr) >> 24) != 127 && !c->allow_plain_lan && !c->tls)
+        return eb_errf(err, cap, "http: bind address '%s' is not loopback: it needs TLS, or plain HTTP with "
+                       "allow_plain_http_lan", a);
     if (c->port < 0 || c->port > 65535)
         return eb_errf(err, cap, "http: port %d out of range 0..65535", c->port);
     if (c->sndbuf_bytes < 0)

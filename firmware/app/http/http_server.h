@@ -15,6 +15,7 @@
 
 #include "app/http/http_conn.h"
 #include "app/http/http_parse.h"
+#include "app/http/http_tls.h"
 #include "app/loop.h"
 
 #define EB_HTTP_MAX_CONNS 64
@@ -50,6 +51,7 @@ typedef struct {
     const char *bind_addr; /* IPv4 dotted quad; "127.0.0.1" by default */
     int port;              /* 0: any free port (tests), see eb_http_server_port */
     int allow_plain_lan;   /* a non-loopback address without TLS is refused unless this is set */
+    eb_http_tls_t *tls;    /* every connection speaks TLS (http_tls.h), the caller's; NULL: plain HTTP */
     int max_conns, max_per_client, max_requests;
     int sndbuf_bytes; /* SO_SNDBUF of each connection (bounds kernel memory per client); 0: the kernel's */
     int64_t request_timeout_ms, idle_timeout_ms, write_timeout_ms, linger_ms, sweep_ms;

@@ -27,8 +27,10 @@ static int wants_help(int argc, char **argv)
 static int usage(const char *cmd, const char *extra, int help)
 {
     FILE *f = help ? stdout : stderr;
-    fprintf(f, "usage: edgebox %s --host H[:PORT]%s [--timeout S]%s\n"
-               "H[:PORT]: the box's operator API (appliance.http; port 8080 by default), plain HTTP\n"
+    fprintf(f, "usage: edgebox %s --host [https://]H[:PORT] [--fingerprint FP]%s [--timeout S]%s\n"
+               "H[:PORT]: the box's operator API (appliance.http; port 8080 by default), plain HTTP;\n"
+               "          https:// for a box on a LAN address, with --fingerprint AA:BB:... (the SHA-256\n"
+               "          of its certificate, from its log or status): another certificate is refused\n"
                "--token-file F: the API token (the box's appliance.http.token_file), a file of mode 0600;\n"
                "                it is sent as a bearer token and never printed\n"
                "--timeout S: give up after S seconds (default 30)\n" EB_REMOTE_EXIT_HELP,
@@ -70,10 +72,12 @@ static double num_of(const cJSON *o, const char *k)
     return cJSON_IsNumber(v) ? v->valuedouble : NAN;
 }
 
-static void print_status(const cJSON *j, const char *url)
+static void print_status(const cJSON *j, const eb_remote_t *rm)
 {
     const cJSON *reasons = cJSON_GetObjectItemCaseSensitive(j, "disarm_reasons");
-    printf("box:         %s, edgeboxd %s, mode %s\n", url, str_of(j, "version"), str_of(j, "mode"));
+    printf("box:         %s, edgeboxd %s, mode %s\n", rm->url, str_of(j, "version"), str_of(j, "mode"));
+    if (rm->fingerprint[0]) /* the connection was refused unless the certificate was this one */
+        printf("tls:         certificate sha256 %s\n", rm->fingerprint);
     printf("armed:       %s", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "armed")) ? "yes" : "no");
     int first = 1;
     const cJSON *r;
@@ -131,7 +135,7 @@ static int read_cmd(int argc, char **argv, const char *cmd, const char *path)
             fprintf(stderr, "edgebox %s: the box's answer is not JSON: %.80s\n", cmd, a.body);
             rc = EB_REMOTE_REFUSED;
         } else if (!strcmp(cmd, "status")) {
-            print_status(j, r.url);
+            print_status(j, &r);
         } else {
             print_trades(j);
         }
@@ -240,7 +244,8 @@ int eb_remote_model_push(int argc, char **argv)
         }
     }
     if (!in) {
-        fprintf(stderr, "usage: edgebox model push --host H[:PORT] --token-file F --in M.signed [--timeout S]\n"
+        fprintf(stderr, "usage: edgebox model push --host [https://]H[:PORT] [--fingerprint FP] --token-file F\n"
+                        "       --in M.signed [--timeout S]\n"
                         EB_REMOTE_EXIT_HELP);
         return EB_REMOTE_USAGE;
     }

@@ -24,8 +24,10 @@ enum {
     "             6 too large (413)\n"
 
 typedef struct {
-    char url[300];        /* http://HOST:PORT */
+    char url[300];        /* http://HOST:PORT or https://HOST:PORT */
     char token[160];      /* "" when no --token-file */
+    char fingerprint[96]; /* https: the pinned certificate SHA-256, AA:BB:... (--fingerprint) */
+    unsigned char pin[32];
     long timeout_s;
 } eb_remote_t;
 
@@ -35,7 +37,8 @@ typedef struct {
     size_t len;
 } eb_remote_answer_t;
 
-/* Options common to the remote commands: --host H[:PORT] (required), --token-file F, --timeout S. Takes
+/* Options common to the remote commands: --host [https://]H[:PORT] (required; https needs --fingerprint
+ * AA:BB:..., the box's certificate SHA-256), --token-file F, --timeout S. Takes
  * them out of argv (the rest is left for the command, argc updated). EB_REMOTE_OK or EB_REMOTE_USAGE
  * (printed). need_token: the command is a control call. */
 int eb_remote_setup(eb_remote_t *r, int *argc, char **argv, int need_token, const char *cmd);

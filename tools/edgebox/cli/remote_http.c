@@ -2,6 +2,8 @@
  * answer means as an exit status (remote.h). */
 #include "tools/edgebox/cli/remote.h"
 
+#include "tools/edgebox/cli/remote_pin.h"
+
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <errno.h>
@@ -60,12 +62,13 @@ static void take(int *argc, char **argv, int i, int has_value)
 
 int eb_remote_setup(eb_remote_t *r, int *argc, char **argv, int need_token, const char *cmd)
 {
-    const char *host = NULL, *token_file = NULL;
+    const char *host = NULL, *token_file = NULL, *fp = NULL;
     memset(r, 0, sizeof *r);
     r->timeout_s = 30;
     for (int i = 1; i < *argc;) {
         const char *o = argv[i];
-        int is_opt = !strcmp(o, "--host") || !strcmp(o, "--token-file") || !strcmp(o, "--timeout");
+        int is_opt = !strcmp(o, "--host") || !strcmp(o, "--token-file") || !strcmp(o, "--timeout") ||
+                     !strcmp(o, "--fingerprint");
         if (!is_opt) {
             i++;
             continue;
@@ -79,6 +82,8 @@ int eb_remote_setup(eb_remote_t *r, int *argc, char **argv, int need_token, cons
             host = v;
         } else if (!strcmp(o, "--token-file")) {
             token_file = v;
+        } else if (!strcmp(o, "--fingerprint")) {
+            fp = v;
         } else {
             char *end;
             r->timeout_s = strtol(v, &end, 10);
@@ -89,16 +94,31 @@ int eb_remote_setup(eb_remote_t *r, int *argc, char **argv, int need_token, cons
         }
         take(argc, argv, i, 1);
     }
+    int tls = host && !strncmp(host, "https://", 8);
+    if (tls)
+        host += 8;
     if (!host || !host[0] || strpbrk(host, "/@?# ")) {
         fprintf(stderr, "edgebox %s: --host H[:PORT] is required (a host name or address, port 8080 by default)\n", cmd);
         return EB_REMOTE_USAGE;
     }
     const char *colon = strrchr(host, ':');
-    int n = snprintf(r->url, sizeof r->url, "http://%s%s", host, colon ? "" : ":8080");
+    int n = snprintf(r->url, sizeof r->url, "%s://%s%s", tls ? "https" : "http", host, colon ? "" : ":8080");
     if (n < 0 || (size_t)n >= sizeof r->url) {
         fprintf(stderr, "edgebox %s: --host is too long\n", cmd);
         return EB_REMOTE_USAGE;
     }
+    /* the box's certificate is its own: without the pin nothing could tell it from another's */
+    if (tls && (!fp || eb_remote_pin_parse(fp, r->pin) != 0)) {
+        fprintf(stderr, "edgebox %s: --host https://... needs --fingerprint AA:BB:... (32 hex pairs): the box's "
+                        "certificate SHA-256, as its log and GET /api/v1/status show it\n", cmd);
+        return EB_REMOTE_USAGE;
+    }
+    if (fp && !tls) {
+        fprintf(stderr, "edgebox %s: --fingerprint needs --host https://H[:PORT]\n", cmd);
+        return EB_REMOTE_USAGE;
+    }
+    if (tls)
+        snprintf(r->fingerprint, sizeof r->fingerprint, "%s", fp);
     if (need_token && !token_file) {
         fprintf(stderr, "edgebox %s: --token-file F is required: the box's API token (the file named by its "
                         "appliance.http.token_file), mode 0600\n", cmd);
@@ -163,7 +183,11 @@ int eb_remote_request(const eb_remote_t *r, const char *method, const char *path
     curl_easy_setopt(c, CURLOPT_TIMEOUT, r->timeout_s);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, a);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, r->fingerprint[0] ? "https" : "http");
+    if (r->fingerprint[0] && eb_remote_pin_apply(c, r->pin) != CURLE_OK) {
+        fprintf(stderr, "edgebox %s: this libcurl cannot pin a certificate (CURLOPT_SSL_CTX_FUNCTION)\n", cmd);
+        rc = EB_REMOTE_CONNECT;
+    }
     if (body_file) {
         h = curl_slist_append(h, "Content-Type: application/octet-stream");
         h = curl_slist_append(h, "Expect: 100-continue"); /* a refusal (401, 413) comes before the body is sent */
@@ -180,9 +204,13 @@ int eb_remote_request(const eb_remote_t *r, const char *method, const char *path
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, 0L);
     }
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    CURLcode cr = curl_easy_perform(c);
+    CURLcode cr = rc == EB_REMOTE_OK ? curl_easy_perform(c) : CURLE_OK;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &a->status);
-    if (cr != CURLE_OK && a->status == 0) {
+    if (cr == CURLE_PEER_FAILED_VERIFICATION) {
+        rc = EB_REMOTE_CONNECT;
+        fprintf(stderr, "edgebox %s: %s: the box's certificate is not the one of --fingerprint: nothing was sent\n",
+                cmd, r->url);
+    } else if (cr != CURLE_OK && a->status == 0) {
         rc = cr == CURLE_OPERATION_TIMEDOUT ? EB_REMOTE_TIMEOUT : EB_REMOTE_CONNECT;
         const char *hint = cr == CURLE_COULDNT_CONNECT ? " (is edgeboxd running, with appliance.http.port on that port?)" : "";
         fprintf(stderr, "edgebox %s: %s: %s%s\n", cmd, r->url,
