@@ -10,8 +10,8 @@
  * FUZZ_SOURCES: firmware/app/http/http_conn.c firmware/app/http/http_parse.c firmware/app/http/http_auth.c firmware/app/http/http_cors.c firmware/app/http/text_append.c firmware/app/loop.c firmware/common/errf.c */
 #include "app/http/http_server.c"
 
-#include <fcntl.h>
 #include <stdlib.h>
+#include <strings.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -33,9 +33,14 @@ static void check_head(const eb_http_req_t *req, uint64_t max_body, int auth)
     if (req->content_length > max_body || req->head_len == 0)
         abort();
     if (auth) {
+        /* "Bearer" in any case, spaces, the token exactly (RFC 9110 11.1: the scheme is case-insensitive) */
         const eb_http_slice_t *a = eb_http_header(req, "authorization");
-        static const char want[] = "Bearer " TOKEN;
-        if (!a || a->n != sizeof want - 1 || memcmp(a->p, want, a->n) != 0)
+        if (!a || a->n < 7 || strncasecmp(a->p, "bearer ", 7) != 0)
+            abort();
+        size_t at = 7;
+        while (at < a->n && a->p[at] == ' ')
+            at++;
+        if (a->n - at != strlen(TOKEN) || memcmp(a->p + at, TOKEN, a->n - at) != 0)
             abort();
     }
 }
