@@ -7,7 +7,8 @@
  * client hangs up) every stream that took a chunk and did not complete was abandoned exactly once.
  * http_server.c is compiled into this file, not linked, to reach its static read callback (on_conn) and
  * drive a socketpair without a listener or a loop.
- * FUZZ_SOURCES: firmware/app/http/http_conn.c firmware/app/http/http_parse.c firmware/app/http/http_auth.c firmware/app/http/http_cors.c firmware/app/http/text_append.c firmware/app/loop.c firmware/common/errf.c */
+ * FUZZ_SOURCES: firmware/app/http/http_conn.c firmware/app/http/http_parse.c firmware/app/http/http_auth.c firmware/app/http/http_cors.c firmware/app/http/text_append.c firmware/app/loop.c firmware/app/http/http_tls.c firmware/common/errf.c firmware/common/file_read.c firmware/common/file_write.c firmware/common/file_out.c
+ * FUZZ_LIBS: -lmbedtls -lmbedx509 -lmbedcrypto */
 #include "app/http/http_server.c"
 
 #include <stdlib.h>
