@@ -350,6 +350,9 @@ int main(void)
                loaded.p50 / alone.p50, loaded.p99 / alone.p99);
     }
     fail |= request_run(&f, fail ? 0 : alone.high_water) != 0;
-    dp_rmtree(f.dir);
+    if (fail) /* the daemons' logs stay, to look at */
+        fprintf(stderr, "bench_daemon_http: kept %s\n", f.dir);
+    else
+        dp_rmtree(f.dir);
     return fail;
 }
