@@ -2,6 +2,7 @@
  * ~35 KiB) fits the connection's 64 KiB response buffer with room to spare. */
 #include "app/daemon/api_equity.h"
 
+#include "app/daemon/api_errors.h"
 #include "app/daemon/http_state.h"
 #include "app/http/http_query.h"
 #include "app/http/json_text.h"
@@ -30,17 +31,6 @@ static int point(void *ctx, const eb_journal_equity_t *e)
     return 0;
 }
 
-static int refuse(eb_http_resp_t *r, int status, const char *why)
-{
-    r->len = 0;
-    r->overflow = 0;
-    r->status = status;
-    eb_http_resp_printf(r, "{\"error\":");
-    eb_json_str(r, why);
-    eb_http_resp_printf(r, "}\n");
-    return 0;
-}
-
 int eb_dapi_equity(void *ctx, const eb_http_req_t *req, const char *body, eb_http_resp_t *r)
 {
     (void)body;
@@ -51,10 +41,9 @@ int eb_dapi_equity(void *ctx, const eb_http_req_t *req, const char *body, eb_htt
     if (eb_http_query_check(req->query, names, why, sizeof why) != 0 ||
         eb_http_query_int(req->query, "limit", 1, EB_DAPI_EQUITY_LIMIT_MAX, EB_DAPI_EQUITY_LIMIT_DEFAULT, &limit,
                           why, sizeof why) != 0)
-        return refuse(r, 400, why);
+        return eb_dapi_error(r, 400, why);
     if (!d->http->reader)
-        return refuse(r, 503, "the journal cannot be read: its read-only connection did not open at start "
-                              "(see the log)");
+        return eb_dapi_no_reader(r);
     const eb_engine_t *e = d->pipe ? &d->pipe->engine : NULL;
     int has_bar = e && e->has_bar;
     eb_http_resp_printf(r, "{\"last_bar_ms\":");
@@ -66,12 +55,8 @@ int eb_dapi_equity(void *ctx, const eb_http_req_t *req, const char *body, eb_htt
     eb_http_resp_printf(r, ",\"stale\":%s,\"points\":[", d->src.stale ? "true" : "false");
     points_t w = {r, 0, 0};
     int rc = eb_journal_read_equity(d->http->reader, (int)limit, point, &w);
-    if (rc < 0) {
-        snprintf(why, sizeof why, "the journal cannot be read: %s", eb_journal_reader_error(d->http->reader));
-        if (rc == EB_JOURNAL_READ_BUSY)
-            r->headers = "Retry-After: 1\r\n";
-        return refuse(r, rc == EB_JOURNAL_READ_BUSY ? 503 : 500, why);
-    }
+    if (rc < 0)
+        return eb_dapi_read_failed(d, r, rc);
     eb_http_resp_printf(r, "],\"limit\":%ld,\"truncated\":%s}\n", limit, w.truncated ? "true" : "false");
     return 0;
 }

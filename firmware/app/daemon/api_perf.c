@@ -7,6 +7,7 @@
  * were added count as side "unknown" and without a hold time. */
 #include "app/daemon/api_perf.h"
 
+#include "app/daemon/api_errors.h"
 #include "app/daemon/http_state.h"
 #include "app/http/http_query.h"
 #include "app/http/json_text.h"
@@ -48,17 +49,6 @@ static int parse_trade(const eb_journal_event_t *e, closed_t *t)
     return 0;
 }
 
-static int fail(eb_http_resp_t *r, int status, const char *why)
-{
-    r->len = 0;
-    r->overflow = 0;
-    r->status = status;
-    eb_http_resp_printf(r, "{\"error\":");
-    eb_json_str(r, why);
-    eb_http_resp_printf(r, "}\n");
-    return 0;
-}
-
 /* The window: ?limit= (1..EB_DAPI_PERF_LIMIT_MAX), the only parameter. -1 when the answer is a 400. */
 static int window_of(const eb_http_req_t *req, eb_http_resp_t *r, int *limit)
 {
@@ -68,7 +58,7 @@ static int window_of(const eb_http_req_t *req, eb_http_resp_t *r, int *limit)
     if (eb_http_query_check(req->query, names, why, sizeof why) != 0 ||
         eb_http_query_int(req->query, "limit", 1, EB_DAPI_PERF_LIMIT_MAX, EB_DAPI_PERF_LIMIT_DEFAULT, &n, why,
                           sizeof why) != 0) {
-        fail(r, 400, why);
+        eb_dapi_error(r, 400, why);
         return -1;
     }
     *limit = (int)n;
@@ -80,17 +70,13 @@ static int walk(const eb_daemon_t *d, eb_http_resp_t *r, int limit, int (*cb)(vo
                 void *ctx)
 {
     if (!d->http->reader) {
-        fail(r, 503, "the journal cannot be read: its read-only connection did not open at start (see the log)");
+        eb_dapi_no_reader(r);
         return -1;
     }
     int rc = eb_journal_read_events(d->http->reader, "trade", limit, cb, ctx);
     if (rc >= 0)
         return 0;
-    char why[700];
-    snprintf(why, sizeof why, "the journal cannot be read: %s", eb_journal_reader_error(d->http->reader));
-    if (rc == EB_JOURNAL_READ_BUSY)
-        r->headers = "Retry-After: 1\r\n";
-    fail(r, rc == EB_JOURNAL_READ_BUSY ? 503 : 500, why);
+    eb_dapi_read_failed(d, r, rc);
     return -1;
 }
 

@@ -2,6 +2,7 @@
  * could overflow it (the answer then says "truncated": true), so an answer is always whole JSON. */
 #include "app/daemon/api_read.h"
 
+#include "app/daemon/api_errors.h"
 #include "app/daemon/http_state.h"
 #include "app/daemon/lifecycle.h"
 #include "app/http/http_query.h"
@@ -16,24 +17,12 @@
 /* Room one more row may need: an event's 255-byte detail escaped byte by byte (\u00XX) is 1.5 KiB. */
 #define ROW_RESERVE 2048
 
-/* An answer that replaces whatever was written so far: {"error":"..."} with its status. */
-static int fail(eb_http_resp_t *r, int status, const char *why)
-{
-    r->len = 0;
-    r->overflow = 0;
-    r->status = status;
-    eb_http_resp_printf(r, "{\"error\":");
-    eb_json_str(r, why);
-    eb_http_resp_printf(r, "}\n");
-    return 0;
-}
-
 static int query(const eb_http_req_t *req, eb_http_resp_t *r, const char *const names[])
 {
     char why[160];
     if (eb_http_query_check(req->query, names, why, sizeof why) == 0)
         return 0;
-    fail(r, 400, why);
+    eb_dapi_error(r, 400, why);
     return -1;
 }
 
@@ -43,28 +32,11 @@ static int limit_of(const eb_http_req_t *req, eb_http_resp_t *r, int *limit)
     long n;
     if (eb_http_query_int(req->query, "limit", 1, EB_DAPI_READ_LIMIT_MAX, EB_DAPI_READ_LIMIT_DEFAULT, &n, why,
                           sizeof why) != 0) {
-        fail(r, 400, why);
+        eb_dapi_error(r, 400, why);
         return -1;
     }
     *limit = (int)n;
     return 0;
-}
-
-/* A journal walk's outcome: busy is worth a retry at once, an error is not. */
-static int walk_failed(const eb_daemon_t *d, eb_http_resp_t *r, int rc)
-{
-    char why[700];
-    snprintf(why, sizeof why, "the journal cannot be read: %s", eb_journal_reader_error(d->http->reader));
-    if (rc == EB_JOURNAL_READ_BUSY) {
-        r->headers = "Retry-After: 1\r\n";
-        return fail(r, 503, why);
-    }
-    return fail(r, 500, why);
-}
-
-static int no_reader(eb_http_resp_t *r)
-{
-    return fail(r, 503, "the journal cannot be read: its read-only connection did not open at start (see the log)");
 }
 
 typedef struct {
@@ -175,12 +147,12 @@ static int h_trades(void *ctx, const eb_http_req_t *req, const char *body, eb_ht
     if (query(req, r, names) != 0 || limit_of(req, r, &limit) != 0)
         return 0;
     if (!d->http->reader)
-        return no_reader(r);
+        return eb_dapi_no_reader(r);
     rows_t w = {r, 0, 0};
     eb_http_resp_printf(r, "{\"trades\":[");
     int rc = eb_journal_read_trades(d->http->reader, limit, trade_row, &w);
     if (rc < 0)
-        return walk_failed(d, r, rc);
+        return eb_dapi_read_failed(d, r, rc);
     rows_end(&w, limit);
     return 0;
 }
@@ -218,15 +190,15 @@ static int h_events(void *ctx, const eb_http_req_t *req, const char *body, eb_ht
     for (size_t i = 0; has_kind && i < sizeof k_kinds / sizeof k_kinds[0]; i++)
         known |= strcmp(kind, k_kinds[i]) == 0;
     if (!known)
-        return fail(r, 400, "query parameter 'kind' must be one of start, stop, kill_switch, arming, breaker, model, "
+        return eb_dapi_error(r, 400, "query parameter 'kind' must be one of start, stop, kill_switch, arming, breaker, model, "
                             "lifecycle, reconcile, stale_data, trade, error, config");
     if (!d->http->reader)
-        return no_reader(r);
+        return eb_dapi_no_reader(r);
     rows_t w = {r, 0, 0};
     eb_http_resp_printf(r, "{\"events\":[");
     int rc = eb_journal_read_events(d->http->reader, has_kind ? kind : NULL, limit, event_row, &w);
     if (rc < 0)
-        return walk_failed(d, r, rc);
+        return eb_dapi_read_failed(d, r, rc);
     rows_end(&w, limit);
     return 0;
 }
@@ -263,12 +235,12 @@ static int h_decisions(void *ctx, const eb_http_req_t *req, const char *body, eb
     if (query(req, r, names) != 0 || limit_of(req, r, &limit) != 0)
         return 0;
     if (!d->http->reader)
-        return no_reader(r);
+        return eb_dapi_no_reader(r);
     rows_t w = {r, 0, 0};
     eb_http_resp_printf(r, "{\"decisions\":[");
     int rc = eb_journal_read_decisions(d->http->reader, limit, decision_row, &w);
     if (rc < 0)
-        return walk_failed(d, r, rc);
+        return eb_dapi_read_failed(d, r, rc);
     rows_end(&w, limit);
     return 0;
 }
@@ -324,7 +296,7 @@ static int h_config(void *ctx, const eb_http_req_t *req, const char *body, eb_ht
     if (query(req, r, names) != 0)
         return 0;
     if (!d->config_view_ok)
-        return fail(r, 500, "the config could not be kept for this answer at start (larger than 16 KiB)");
+        return eb_dapi_error(r, 500, "the config could not be kept for this answer at start (larger than 16 KiB)");
     eb_http_resp_printf(r, "{\"path\":");
     eb_json_str(r, d->opt.config_path);
     eb_http_resp_printf(r, ",\"effective\":{\"mode\":\"%s\",\"board\":", d->app.mode == EB_MODE_LIVE ? "live" : "paper");
